@@ -1,0 +1,6 @@
+// Package elements holds gstmini's elements: the live camera source
+// (LiveSource), the thread-decoupling Queue, the HLS segmenter, the S3 sink,
+// and GStreamer's fakesrc and fakesink for tests and benchmarks. Each keeps
+// GStreamer's property names and defaults where GStreamer has the element
+// or property.
+package elements
