@@ -36,9 +36,8 @@ const watchdog = 2 * time.Second
 // releases the waiter with exactly that result and jitter, whatever the
 // clock's time has become.
 //
-// Pending entries are kept sorted by time; entries with equal times stay in
-// the order their waits began. (GStreamer inserts with g_list_insert_sorted,
-// which puts a new entry before older ones of the same time.)
+// Pending entries are kept sorted by time. Among entries with equal times
+// the newest comes first, as GStreamer's g_list_insert_sorted puts it.
 //
 // Create a TestClock with NewTestClock or NewTestClockWithStartTime; the zero
 // value is a usable clock at time 0. All methods are safe for concurrent use.
@@ -48,7 +47,7 @@ const watchdog = 2 * time.Second
 type TestClock struct {
 	mu      sync.Mutex
 	now     time.Duration
-	pending []*entry      // sorted by id.Time(), registration order for ties
+	pending []*entry      // sorted by id.Time(), newest first among equal times
 	changed chan struct{} // closed and replaced whenever pending changes
 }
 
@@ -418,8 +417,8 @@ func (c *TestClock) addLocked(id *gstmini.ClockID) *entry {
 	if id.Time() < c.now {
 		e.status = gstmini.ClockEarly
 	}
-	// After all entries with the same time: registration order for ties.
-	i := sort.Search(len(c.pending), func(i int) bool { return c.pending[i].id.Time() > id.Time() })
+	// Before older entries with the same time, as g_list_insert_sorted puts them.
+	i := sort.Search(len(c.pending), func(i int) bool { return c.pending[i].id.Time() >= id.Time() })
 	c.pending = slices.Insert(c.pending, i, e)
 	c.notifyLocked()
 	return e

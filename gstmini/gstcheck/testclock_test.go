@@ -365,16 +365,16 @@ func TestTestClockWaitForMultiplePendingIDsReturnsThemSortedByTime(t *testing.T)
 	}
 }
 
-func TestTestClockEqualTimesArePendingInRegistrationOrder(t *testing.T) {
+func TestTestClockEqualTimesPutTheNewestWaitFirst(t *testing.T) {
 	c := NewTestClockWithStartTime(s)
 	first, ch1 := registerWait(t, c, s)
 	second, ch2 := registerWait(t, c, s)
 
 	next, ok := c.PeekNextPendingID()
 	require.True(t, ok, "two waits are pending")
-	assert.Same(t, first, next, "equal times: the first registered comes first")
-	assert.Same(t, first, c.ProcessNextClockID(), "and is processed first")
-	assert.Same(t, second, c.ProcessNextClockID(), "then the second")
+	assert.Same(t, second, next, "equal times: g_list_insert_sorted puts the newest wait first, as GstTestClock does")
+	assert.Same(t, second, c.ProcessNextClockID(), "and it is processed first")
+	assert.Same(t, first, c.ProcessNextClockID(), "then the older one")
 	receive(t, ch1)
 	receive(t, ch2)
 }
