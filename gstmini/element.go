@@ -125,10 +125,23 @@ type Element interface {
 	ChangeState(t StateChange) StateChangeReturn
 }
 
-// An EventHandler is an element that handles events sent to the element
-// itself (GstElementClass.send_event), such as a seek sent to a pipeline.
+// An EventHandler is an element with its own handling of events sent to the
+// element itself (GstElementClass.send_event), such as a bin sending a seek
+// to its sinks. ElementBase.SendEvent calls it.
 type EventHandler interface {
-	SendEvent(ev *Event) bool
+	HandleSendEvent(ev *Event) bool
+}
+
+// A QueryHandler is an element with its own handling of queries sent to the
+// element itself (GstElementClass.query), such as a sink answering the
+// latency query. ElementBase.Query calls it.
+type QueryHandler interface {
+	HandleQuery(q *Query) bool
+}
+
+// stateWatcher is implemented by bins, which act on their own state changes.
+type stateWatcher interface {
+	stateChanged(newState, pending State)
 }
 
 // messageHandler is implemented by bins: a child's message goes to its
@@ -399,7 +412,7 @@ func (e *ElementBase) PostWarning(err error, debug string) {
 // go to its sink pads and downstream events to its source pads.
 func (e *ElementBase) SendEvent(ev *Event) bool {
 	if h, ok := e.self.(EventHandler); ok {
-		return h.SendEvent(ev)
+		return h.HandleSendEvent(ev)
 	}
 	return e.SendEventDefault(ev)
 }
@@ -421,9 +434,18 @@ func (e *ElementBase) SendEventDefault(ev *Event) bool {
 	return false
 }
 
-// Query sends q to the element (gst_element_query): to its first source
-// pad, or its first sink pad.
+// Query sends q to the element (gst_element_query): to its own handler if it
+// implements QueryHandler, else as QueryDefault does.
 func (e *ElementBase) Query(q *Query) bool {
+	if h, ok := e.self.(QueryHandler); ok {
+		return h.HandleQuery(q)
+	}
+	return e.QueryDefault(q)
+}
+
+// QueryDefault is the default element query handling: the query goes to the
+// element's first source pad, or else its first sink pad.
+func (e *ElementBase) QueryDefault(q *Query) bool {
 	if pads := e.SrcPads(); len(pads) > 0 {
 		return pads[0].Query(q)
 	}
@@ -575,6 +597,9 @@ func (e *ElementBase) continueState(ret StateChangeReturn) (StateChange, bool, S
 func (e *ElementBase) postStateChanged(oldState, newState, pending State) {
 	logger(categoryStates).Info("state changed", "element", e.name, "old", oldState.String(), "new", newState.String(), "pending", pending.String())
 	e.PostMessage(NewStateChangedMessage(e.self, oldState, newState, pending))
+	if w, ok := e.self.(stateWatcher); ok {
+		w.stateChanged(newState, pending)
+	}
 }
 
 // abortState is gst_element_abort_state: forget the pending change.
