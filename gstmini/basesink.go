@@ -346,9 +346,16 @@ func (s *BaseSink) setFlushing(flushing bool) {
 		if s.hooks.UnlockStop != nil {
 			s.hooks.UnlockStop()
 		}
+		s.needPreroll = true
 		if s.clockID != nil {
 			s.clockID.Unschedule()
 		}
+		s.eos, s.receivedEOS, s.havePreroll = false, false, false
+		s.propMu.Lock()
+		if s.async {
+			s.haveLatency = false
+		}
+		s.propMu.Unlock()
 	}
 	s.cond.Broadcast()
 	s.mu.Unlock()
@@ -778,8 +785,27 @@ func (s *BaseSink) commitState() bool {
 	if s.flushing {
 		return false
 	}
-	_, pending := s.State()
+	current, pending := s.State()
 	switch pending {
+	case StateVoidPending:
+		// nothing_pending: the sink is already where it should be (async
+		// off, or a buffer after preroll): hold data only in PAUSED.
+		switch current {
+		case StatePlaying:
+			s.needPreroll = false
+		case StatePaused:
+			s.needPreroll = true
+		default:
+			s.needPreroll, s.flushing = false, true
+		}
+		s.playingAsync = false
+		s.propMu.Lock()
+		s.haveLatency = true
+		s.propMu.Unlock()
+		s.mu.Unlock()
+		s.PostMessage(NewLatencyMessage(s.self))
+		s.mu.Lock()
+		return !s.flushing
 	case StatePlaying:
 		s.needPreroll = false
 	case StatePaused:

@@ -279,7 +279,7 @@ func (p *Pad) Unlink(sink *Pad) error {
 	sink.mu.Lock()
 	defer sink.mu.Unlock()
 	if p.peer != sink || sink.peer != p {
-		return fmt.Errorf("unlink %s -> %s: %w", p, sink, ErrNotLinked)
+		return fmt.Errorf("unlink %s -> %s: %w", p.nameLocked(), sink.nameLocked(), ErrNotLinked)
 	}
 	p.peer, sink.peer = nil, nil
 	return nil
@@ -451,11 +451,9 @@ func (p *Pad) storeStickyLocked(ev *Event) FlowReturn {
 func (p *Pad) warn(format string, args ...any) {
 	parent := p.parent
 	msg := fmt.Sprintf("%s: ", p.nameLocked()) + fmt.Sprintf(format, args...)
-	if parent != nil {
-		parent.Base().PostMessage(NewWarningMessage(parent, errors.New(msg), ""))
-		return
+	if parent == nil || !parent.Base().PostMessage(NewWarningMessage(parent, errors.New(msg), "")) {
+		logger(categoryPad).Warn(msg)
 	}
-	logger(categoryPad).Warn(msg)
 }
 
 func (p *Pad) nameLocked() string {

@@ -1,0 +1,354 @@
+package elements
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gstmini/workbook/gstmini"
+)
+
+// S3Sink defaults.
+const (
+	s3DefaultBucket = "live-streams" // the seed's
+)
+
+// Upload records one segment S3Sink uploaded. Times are running times:
+// clock time minus base time, ClockTimeNone without a clock.
+type Upload struct {
+	URI      string          // the segment's URI (MetaHLSURI), "segment00000.ts"
+	Key      string          // the store key: key-prefix/bucket/URI
+	Sequence int             // the segment's media sequence number (MetaHLSSequence)
+	PTS      time.Duration   // the segment buffer's PTS
+	Duration time.Duration   // the segment buffer's duration
+	Frames   []time.Duration // PTS of the segment's frames (MetaHLSFrames), for capture→upload latency
+	Size     int             // bytes uploaded (the buffer's payload)
+	Started  time.Duration   // running time when Render began: after the sync wait, before the upload wait
+	Finished time.Duration   // running time when the store accepted the object
+}
+
+// An S3Sink "uploads" HLS segments and playlists to a Store, at the time
+// the pipeline clock says they are due (factory name "s3sink"; the seed's
+// S3Sink, with the "bucket" and "key-prefix" properties of gst-plugins-rs'
+// awss3hlssink). It is a BaseSink: it syncs each segment buffer on its PTS
+// (sync=TRUE by default), so a segment leaves when its running time plus
+// the pipeline latency is reached, prerolls in PAUSED, and has BaseSink's
+// properties. Create it with NewS3Sink; the zero value is not usable.
+//
+// # Goroutines
+//
+// Render and the playlist upload run on the streaming goroutine that
+// pushes into the sink pad (the seed's queue goroutine, through the
+// segmenter), with the sink's locks held: while a segment waits on the
+// clock or uploads, that goroutine is blocked. Unlock runs on the goroutine
+// that flushes or changes state.
+//
+// # Uploading a segment
+//
+// Render first waits "upload-latency" on the pipeline clock (a gstmini
+// model of the upload's network time; no wait when it is 0 or the sink has
+// no clock), on a single-shot ClockID at clock.Time() + upload-latency, so a
+// TestClock controls it as it controls sync. It then puts the buffer's
+// payload in the store under
+//
+//	key-prefix/bucket/uri   (empty parts left out)
+//
+// where uri is the buffer's MetaHLSURI, else "segment%05d.ts" numbered by
+// the segments uploaded so far. It records an Upload (see Uploads) and
+// posts an element message "s3sink-upload" with the fields uri (string),
+// key (string), size (int), sequence (int) and running-time
+// (time.Duration, when the upload finished).
+//
+// A flush (FLUSH_START), PLAYING→PAUSED or shutdown calls Unlock, which
+// unschedules the upload wait and cancels the store's context, and keeps
+// new waits from starting until UnlockStop: Render returns FlowFlushing at
+// once and the segment is not uploaded. A store error posts an ERROR
+// message naming the element, the key and the error, and Render returns
+// FlowError.
+//
+// # Playlists
+//
+// On the custom event PlaylistEventName the sink puts the field "m3u8"
+// under key-prefix/bucket/<field "uri">, default DefaultPlaylistURI. It does
+// not wait upload-latency for it: the event is serialized, so a wait would
+// hold up the next segment behind it, and the playlist must be visible as
+// soon as the segment it lists is. A store error posts an ERROR message.
+//
+// # Properties
+//
+//   - "bucket" (default "live-streams") and "key-prefix" (default "") name
+//     where objects go, as in awss3hlssink.
+//   - "upload-latency" (gstmini addition, default 0, ≥ 0): time on the
+//     pipeline clock each segment upload takes; accepts "200ms" or
+//     nanoseconds.
+//   - "segments-uploaded" (gstmini addition, read-only, guint64).
+//   - BaseSink's: sync (TRUE), async (TRUE), max-lateness, qos, ts-offset,
+//     render-delay, processing-deadline.
+//
+// Differences from GStreamer: a GStreamer sink whose render is unlocked by
+// PLAYING→PAUSED calls gst_base_sink_wait_preroll and resumes in PLAYING;
+// gstmini's BaseSink has no such call, so S3Sink drops the segment and
+// returns FlowFlushing.
+//
+// All methods are safe for concurrent use.
+type S3Sink struct {
+	gstmini.BaseSink
+
+	mu            sync.Mutex // every field below
+	bucket        string
+	keyPrefix     string
+	uploadLatency time.Duration
+	store         Store
+	uploads       []Upload
+	uploaded      uint64
+	unlocked      bool               // Unlock was called and UnlockStop not yet
+	waitID        *gstmini.ClockID   // the upload wait in progress
+	cancel        context.CancelFunc // cancels the Put in progress
+}
+
+// NewS3Sink returns an S3 sink named name, in state NULL, uploading to a
+// new MemoryStore, with bucket "live-streams", no key prefix, no upload
+// latency and BaseSink's defaults (sync and async on).
+func NewS3Sink(name string) *S3Sink {
+	s := &S3Sink{bucket: s3DefaultBucket, store: &MemoryStore{}}
+	s.InitBaseSink(s, name, gstmini.BaseSinkHooks{
+		Render:     s.render,
+		Event:      s.event,
+		Start:      s.start,
+		Unlock:     s.unlock,
+		UnlockStop: s.unlockStop,
+	})
+	s.installProperties()
+	return s
+}
+
+// SetStore makes the sink upload to st from the next upload on; nil
+// selects a new, empty MemoryStore. It is safe to call at any time.
+func (s *S3Sink) SetStore(st Store) {
+	if st == nil {
+		st = &MemoryStore{}
+	}
+	s.mu.Lock()
+	s.store = st
+	s.mu.Unlock()
+}
+
+// Store returns the store the sink uploads to.
+func (s *S3Sink) Store() Store {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.store
+}
+
+// Uploads returns a copy of the record of every segment uploaded since the
+// sink last went from NULL to READY, oldest first.
+func (s *S3Sink) Uploads() []Upload {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Upload, len(s.uploads))
+	for i, u := range s.uploads {
+		u.Frames = append([]time.Duration(nil), u.Frames...)
+		out[i] = u
+	}
+	return out
+}
+
+// SegmentsUploaded returns how many segments were uploaded since the sink
+// last went from NULL to READY ("segments-uploaded").
+func (s *S3Sink) SegmentsUploaded() uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.uploaded
+}
+
+func (s *S3Sink) installProperties() {
+	locked := func(f func()) { s.mu.Lock(); f(); s.mu.Unlock() }
+	s.InstallProperty(gstmini.StringProperty("bucket", "The bucket of the file to write", s3DefaultBucket,
+		func() (v string) { locked(func() { v = s.bucket }); return },
+		func(v string) { locked(func() { s.bucket = v }) }))
+	s.InstallProperty(gstmini.StringProperty("key-prefix", "The key prefix for segment and playlist files", "",
+		func() (v string) { locked(func() { v = s.keyPrefix }); return },
+		func(v string) { locked(func() { s.keyPrefix = v }) }))
+	latency := gstmini.TimeProperty("upload-latency",
+		"Time on the pipeline clock each segment upload takes, in nanoseconds (gstmini model of network time)",
+		"guint64", 0, math.MaxInt64-1, 0,
+		func() (v time.Duration) { locked(func() { v = s.uploadLatency }); return },
+		func(v time.Duration) { locked(func() { s.uploadLatency = v }) })
+	latency.Flags = gstmini.PropReadWrite | gstmini.PropNotGStreamer
+	s.InstallProperty(latency)
+	uploaded := gstmini.UintProperty("segments-uploaded", "Segments uploaded since NULL→READY", "guint64",
+		0, math.MaxUint64, 0, s.SegmentsUploaded, nil)
+	uploaded.Flags = gstmini.PropReadable | gstmini.PropNotGStreamer
+	s.InstallProperty(uploaded)
+}
+
+// start runs on NULL→READY: it forgets the previous run's uploads.
+func (s *S3Sink) start() error {
+	s.mu.Lock()
+	s.uploads, s.uploaded = nil, 0
+	s.mu.Unlock()
+	return nil
+}
+
+// unlock is the BaseSink Unlock hook (GstBaseSinkClass.unlock): it makes a
+// Render blocked in the upload wait or in the store return at once, and
+// keeps new ones from starting until unlockStop.
+func (s *S3Sink) unlock() {
+	s.mu.Lock()
+	s.unlocked = true
+	id, cancel := s.waitID, s.cancel
+	s.mu.Unlock()
+	if id != nil {
+		id.Unschedule()
+	}
+	if cancel != nil {
+		cancel()
+	}
+}
+
+// unlockStop is the BaseSink UnlockStop hook (GstBaseSinkClass.unlock_stop).
+func (s *S3Sink) unlockStop() {
+	s.mu.Lock()
+	s.unlocked = false
+	s.mu.Unlock()
+}
+
+// key returns the store key of uri: key-prefix/bucket/uri without empty
+// parts.
+func (s *S3Sink) key(uri string) string {
+	s.mu.Lock()
+	parts := []string{strings.Trim(s.keyPrefix, "/"), strings.Trim(s.bucket, "/"), uri}
+	s.mu.Unlock()
+	kept := parts[:0]
+	for _, p := range parts {
+		if p != "" {
+			kept = append(kept, p)
+		}
+	}
+	return strings.Join(kept, "/")
+}
+
+// s3RunningTime returns clock's time minus base, or ClockTimeNone without a
+// clock.
+func s3RunningTime(clock gstmini.Clock, base time.Duration) time.Duration {
+	if clock == nil {
+		return gstmini.ClockTimeNone
+	}
+	return clock.Time() - base
+}
+
+// waitUpload waits latency on clock, unless unlocked. It returns FlowOK
+// once the wait is over, FlowFlushing if Unlock interrupted it.
+func (s *S3Sink) waitUpload(clock gstmini.Clock, latency time.Duration) gstmini.FlowReturn {
+	s.mu.Lock()
+	if s.unlocked {
+		s.mu.Unlock()
+		return gstmini.FlowFlushing
+	}
+	id := gstmini.NewSingleShotID(clock, clock.Time()+latency)
+	s.waitID = id
+	s.mu.Unlock()
+	ret, _ := id.Wait()
+	s.mu.Lock()
+	s.waitID = nil
+	s.mu.Unlock()
+	if ret == gstmini.ClockUnscheduled {
+		return gstmini.FlowFlushing
+	}
+	return gstmini.FlowOK
+}
+
+// put stores data under key with a context that Unlock cancels. unlocked
+// reports that the sink was unlocked before or during the Put.
+func (s *S3Sink) put(key string, data []byte) (unlocked bool, err error) {
+	s.mu.Lock()
+	if s.unlocked {
+		s.mu.Unlock()
+		return true, nil
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+	st := s.store
+	s.mu.Unlock()
+	err = st.Put(ctx, key, data)
+	s.mu.Lock()
+	s.cancel = nil
+	s.mu.Unlock()
+	cancelled := ctx.Err() != nil
+	cancel()
+	if err != nil && cancelled {
+		return true, err
+	}
+	return false, err
+}
+
+// render is the BaseSink Render hook: it runs on the streaming goroutine
+// once the clock has reached the segment's time.
+func (s *S3Sink) render(buf *gstmini.Buffer) gstmini.FlowReturn {
+	clock, base := s.Clock(), s.BaseTime()
+	started := s3RunningTime(clock, base)
+	s.mu.Lock()
+	latency, count := s.uploadLatency, s.uploaded
+	s.mu.Unlock()
+	if latency > 0 && clock != nil {
+		if ret := s.waitUpload(clock, latency); ret != gstmini.FlowOK {
+			return ret
+		}
+	}
+
+	uri, ok := buf.Meta[MetaHLSURI].(string)
+	if !ok || uri == "" {
+		uri = fmt.Sprintf(hlsSegmentURIFormat, count)
+	}
+	seq, ok := buf.Meta[MetaHLSSequence].(int)
+	if !ok {
+		seq = int(count)
+	}
+	frames, _ := buf.Meta[MetaHLSFrames].([]time.Duration)
+	key := s.key(uri)
+	unlocked, err := s.put(key, buf.Data)
+	if unlocked {
+		return gstmini.FlowFlushing
+	}
+	if err != nil {
+		s.PostError(fmt.Errorf("%s: could not upload %q: %w", s.Name(), key, err), "s3sink render")
+		return gstmini.FlowError
+	}
+	finished := s3RunningTime(clock, base)
+
+	s.mu.Lock()
+	s.uploads = append(s.uploads, Upload{
+		URI: uri, Key: key, Sequence: seq, PTS: buf.PTS, Duration: buf.Duration,
+		Frames: append([]time.Duration(nil), frames...), Size: len(buf.Data),
+		Started: started, Finished: finished,
+	})
+	s.uploaded++
+	s.mu.Unlock()
+	s.PostMessage(gstmini.NewElementMessage(s, "s3sink-upload", map[string]any{
+		"uri": uri, "key": key, "size": len(buf.Data), "sequence": seq, "running-time": finished,
+	}))
+	return gstmini.FlowOK
+}
+
+// event is the BaseSink Event hook: it uploads the playlist carried by a
+// PlaylistEventName event, without the upload wait.
+func (s *S3Sink) event(ev *gstmini.Event) {
+	if ev.Type() != gstmini.EventCustomDownstream || ev.Name() != PlaylistEventName {
+		return
+	}
+	text, _ := ev.Field("m3u8")
+	m3u8, _ := text.(string)
+	name, _ := ev.Field("uri")
+	uri, _ := name.(string)
+	if uri == "" {
+		uri = DefaultPlaylistURI
+	}
+	key := s.key(uri)
+	unlocked, err := s.put(key, []byte(m3u8))
+	if err != nil && !unlocked {
+		s.PostError(fmt.Errorf("%s: could not upload playlist %q: %w", s.Name(), key, err), "s3sink event")
+	}
+}
