@@ -390,19 +390,3 @@ func BenchmarkFakesrcFakesink(b *testing.B) {
 		})
 	}
 }
-
-func TestScratchAsyncFalse(t *testing.T) {
-	hangs := 0
-	for i := 0; i < 200; i++ {
-		f := newFakePipeline(t)
-		mustSet(t, f.src.Base(), "num-buffers", 3)
-		mustSet(t, f.sink.Base(), "async", false)
-		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
-		err := f.pipeline.Run(ctx)
-		cancel()
-		if err != nil {
-			hangs++
-		}
-	}
-	t.Logf("async=false: %d of 200 runs never reached EOS", hangs)
-}

@@ -1,0 +1,238 @@
+package gstmini_test
+
+import (
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gstmini/workbook/gstmini"
+	"github.com/gstmini/workbook/gstmini/gstcheck"
+)
+
+const (
+	ms = time.Millisecond
+	s  = time.Second
+)
+
+// renderSink is a BaseSink that records the PTS of what it renders.
+type renderSink struct {
+	gstmini.BaseSink
+	mu       sync.Mutex
+	rendered []time.Duration
+}
+
+func newRenderSink(name string) *renderSink {
+	k := &renderSink{}
+	k.InitBaseSink(k, name, gstmini.BaseSinkHooks{Render: func(buf *gstmini.Buffer) gstmini.FlowReturn {
+		k.mu.Lock()
+		k.rendered = append(k.rendered, buf.PTS)
+		k.mu.Unlock()
+		return gstmini.FlowOK
+	}})
+	return k
+}
+
+func (k *renderSink) Rendered() []time.Duration {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return append([]time.Duration(nil), k.rendered...)
+}
+
+// syncedSink returns a harnessed render sink with sync back on and base
+// time baseTime, as GstHarness tests of basesink set them up.
+func syncedSink(t *testing.T, baseTime time.Duration, props map[string]any) (*gstcheck.Harness, *renderSink) {
+	t.Helper()
+	k := newRenderSink("sink")
+	h := gstcheck.New(t, k)
+	require.NoError(t, k.SetProperty("sync", true))
+	for name, v := range props {
+		require.NoError(t, k.SetProperty(name, v), "property %s", name)
+	}
+	k.SetBaseTime(baseTime)
+	return h, k
+}
+
+func buf(pts, dur time.Duration) *gstmini.Buffer { return gstmini.NewBufferWithPTS(pts, dur) }
+
+// TestBaseSinkWaitsUntilBaseTimePlusRunningTime checks the clock time each
+// buffer waits for against GStreamer 1.22.0, run-checked with base_time 1 s:
+//
+//	clock_time = base_time + running_time + latency + ts-offset - render-delay
+func TestBaseSinkWaitsUntilBaseTimePlusRunningTime(t *testing.T) {
+	cases := []struct {
+		name    string
+		props   map[string]any
+		segment func(*gstmini.Segment)
+		latency time.Duration
+		buf     *gstmini.Buffer
+		want    time.Duration
+	}{
+		{name: "pts 2 s syncs at base + 2 s", buf: buf(2*s, gstmini.ClockTimeNone), want: 3 * s},
+		{name: "ts-offset adds, render-delay subtracts", props: map[string]any{"ts-offset": 500 * ms, "render-delay": 200 * ms},
+			buf: buf(2*s, gstmini.ClockTimeNone), want: 3300 * ms},
+		{name: "a negative ts-offset larger than the time clamps at 0", props: map[string]any{"ts-offset": -10 * s},
+			buf: buf(2*s, gstmini.ClockTimeNone), want: 1 * s},
+		{name: "render-delay larger than the time clamps at 0", props: map[string]any{"render-delay": 200 * ms},
+			buf: buf(100*ms, gstmini.ClockTimeNone), want: 1 * s},
+		{name: "segment start 1 s and base 5 s", segment: func(g *gstmini.Segment) { g.Start, g.Base = 1*s, 5*s },
+			buf: buf(2*s, gstmini.ClockTimeNone), want: 7 * s},
+		{name: "DTS is used before PTS", buf: func() *gstmini.Buffer { b := buf(2*s, gstmini.ClockTimeNone); b.DTS = 1500 * ms; return b }(),
+			want: 2500 * ms},
+		{name: "rate -1 on [0,10] syncs on the clipped stop", segment: func(g *gstmini.Segment) { g.Rate, g.Stop = -1, 10*s },
+			buf: buf(2*s, 1*s), want: 8 * s},
+		{name: "rate 2 halves running time", segment: func(g *gstmini.Segment) { g.Rate = 2 },
+			buf: buf(4*s, gstmini.ClockTimeNone), want: 3 * s},
+		{name: "LATENCY event adds the pipeline latency", latency: 300 * ms,
+			buf: buf(2*s, gstmini.ClockTimeNone), want: 3300 * ms},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			h, k := syncedSink(t, 1*s, tc.props)
+			seg := gstmini.NewSegment()
+			if tc.segment != nil {
+				tc.segment(seg)
+			}
+			require.True(t, h.PushSegment(seg))
+			if tc.latency > 0 {
+				require.True(t, k.SendEvent(gstmini.NewLatencyEvent(tc.latency)))
+			}
+			done := make(chan gstmini.FlowReturn, 1)
+			go func() { done <- h.Push(tc.buf) }()
+			id := h.Clock().WaitForNextPendingIDT(t)
+			assert.Equal(t, gstmini.TimeString(tc.want), gstmini.TimeString(id.Time()),
+				"the sink waits on the clock for base_time + running_time (+ latency + ts-offset - render-delay)")
+			assert.Empty(t, k.Rendered(), "nothing is rendered before the clock reaches the sync time")
+			require.NoError(t, h.Clock().SetTime(id.Time()))
+			require.Equal(t, id, h.Clock().ProcessNextClockID())
+			assert.Equal(t, gstmini.FlowOK, <-done)
+			assert.Len(t, k.Rendered(), 1, "rendered once the clock reached the sync time")
+		})
+	}
+}
+
+func TestBaseSinkSyncFalseRendersAtOnceWithoutClockWait(t *testing.T) {
+	k := newRenderSink("sink")
+	h := gstcheck.New(t, k) // the harness turns sync off, as GstHarness does
+	h.PushSegment(gstmini.NewSegment())
+	assert.Equal(t, gstmini.FlowOK, h.Push(buf(5*s, 1*s)))
+	assert.Equal(t, []time.Duration{5 * s}, k.Rendered())
+	assert.Zero(t, h.Clock().PendingIDCount(), "sync=false never waits on the clock")
+	assert.Zero(t, k.ClockWaits())
+}
+
+func TestBaseSinkDropsBuffersOutsideTheSegmentBeforeSync(t *testing.T) {
+	cases := []struct {
+		name     string
+		buf      *gstmini.Buffer
+		wantWait time.Duration // ClockTimeNone: dropped, no wait
+	}{
+		{"pts 0 dur 1 s before start 5 s is dropped", buf(0, 1*s), gstmini.ClockTimeNone},
+		{"pts 0 without duration is kept and clipped to the start", buf(0, gstmini.ClockTimeNone), 0},
+		{"pts 4 s dur 2 s overlaps the start and syncs at running time 0", buf(4*s, 2*s), 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			h, k := syncedSink(t, 0, nil)
+			seg := gstmini.NewSegment()
+			seg.Start = 5 * s
+			h.PushSegment(seg)
+			if tc.wantWait == gstmini.ClockTimeNone {
+				assert.Equal(t, gstmini.FlowOK, h.Push(tc.buf), "a dropped buffer still returns OK")
+				assert.Empty(t, k.Rendered())
+				assert.Zero(t, h.Clock().PendingIDCount(), "no clock wait for a dropped buffer")
+				return
+			}
+			done := make(chan gstmini.FlowReturn, 1)
+			go func() { done <- h.Push(tc.buf) }()
+			id := h.Clock().WaitForNextPendingIDT(t)
+			assert.Equal(t, tc.wantWait, id.Time())
+			h.Clock().ProcessID(id)
+			assert.Equal(t, gstmini.FlowOK, <-done)
+		})
+	}
+}
+
+// TestBaseSinkMaxLatenessDropsLateBuffers uses GStreamer's rule: a buffer
+// is dropped when jitter > duration + max-lateness (run-checked: 10 ms
+// buffers, 50 ms late).
+func TestBaseSinkMaxLatenessDropsLateBuffers(t *testing.T) {
+	cases := []struct {
+		maxLateness time.Duration
+		duration    time.Duration
+		dropped     bool
+	}{
+		{20 * ms, 10 * ms, true},
+		{40 * ms, 10 * ms, false},
+		{39 * ms, 10 * ms, true},
+		{-1, 10 * ms, false},
+	}
+	for _, tc := range cases {
+		t.Run(gstmini.TimeString(tc.maxLateness), func(t *testing.T) {
+			h, k := syncedSink(t, 0, map[string]any{"max-lateness": tc.maxLateness, "qos": true})
+			h.PushSegment(gstmini.NewSegment())
+			require.NoError(t, h.Clock().SetTime(1*s+50*ms))
+			done := make(chan gstmini.FlowReturn, 1)
+			go func() { done <- h.Push(buf(1*s, tc.duration)) }()
+			id := h.Clock().WaitForNextPendingIDT(t)
+			h.Clock().ProcessID(id)
+			assert.Equal(t, gstmini.FlowOK, <-done, "a late buffer is dropped, not an error")
+			rendered, dropped := k.Stats()
+			if tc.dropped {
+				assert.Equal(t, uint64(1), dropped, "50 ms late > %v + %v: dropped", tc.duration, tc.maxLateness)
+				assert.Zero(t, rendered)
+				var qos *gstmini.Message
+				for _, m := range h.Bus().Messages() {
+					if m.Type == gstmini.MessageQOS {
+						qos = m
+					}
+				}
+				require.NotNil(t, qos, "with qos on, a drop posts a QOS message")
+				assert.Equal(t, 50*ms, qos.QOS.Jitter, "the QOS message carries the jitter")
+				assert.Equal(t, uint64(1), qos.QOS.Dropped)
+			} else {
+				assert.Equal(t, uint64(1), rendered, "50 ms late <= %v + %v: rendered", tc.duration, tc.maxLateness)
+			}
+		})
+	}
+}
+
+func TestBaseSinkEOSWaitsForTheEndOfTheLastBufferThenPostsEOS(t *testing.T) {
+	h, _ := syncedSink(t, 0, nil)
+	h.PushSegment(gstmini.NewSegment())
+	go h.Push(buf(0, 1*s))
+	h.Clock().ProcessID(h.Clock().WaitForNextPendingIDT(t))
+	done := make(chan bool, 1)
+	go func() { done <- h.PushEvent(gstmini.NewEOSEvent()) }()
+	id := h.Clock().WaitForNextPendingIDT(t)
+	assert.Equal(t, 1*s, id.Time(), "EOS syncs on the running time where the last buffer ends")
+	for _, m := range h.Bus().Messages() {
+		assert.NotEqual(t, gstmini.MessageEOS, m.Type, "no EOS message before the clock reaches the end")
+	}
+	h.Clock().ProcessID(id)
+	assert.True(t, <-done)
+	var eos bool
+	for _, m := range h.Bus().Messages() {
+		eos = eos || m.Type == gstmini.MessageEOS
+	}
+	assert.True(t, eos, "EOS message posted once EOS was rendered in time")
+}
+
+func TestBaseSinkFlushUnblocksClockWait(t *testing.T) {
+	h, _ := syncedSink(t, 0, nil)
+	h.PushSegment(gstmini.NewSegment())
+	done := make(chan gstmini.FlowReturn, 1)
+	go func() { done <- h.Push(buf(10*s, 1*s)) }()
+	h.Clock().WaitForNextPendingIDT(t)
+	require.True(t, h.PushEvent(gstmini.NewFlushStartEvent()))
+	select {
+	case ret := <-done:
+		assert.Equal(t, gstmini.FlowFlushing, ret, "a flush unschedules the clock wait")
+	case <-time.After(2 * s):
+		t.Fatal("push still blocked in the clock wait after flush-start")
+	}
+	assert.Zero(t, h.Clock().PendingIDCount())
+	require.True(t, h.PushEvent(gstmini.NewFlushStopEvent(true)))
+}
