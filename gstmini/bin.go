@@ -23,6 +23,7 @@ type Bin struct {
 	children     []Element // in the order added
 	asyncPending map[Element]bool
 	inAsync      bool             // the bin returned ASYNC and waits for asyncPending to empty
+	polling      bool             // the bin is changing its children's states
 	eosSinks     map[Element]bool // sinks that posted EOS
 	postedEOS    bool
 	postedPlay   bool
@@ -232,6 +233,14 @@ func (b *Bin) ChangeState(t StateChange) StateChangeReturn {
 	}
 	haveAsync, haveNoPreroll := false, false
 	clock, base, start := b.Clock(), b.BaseTime(), b.StartTime()
+	b.binMu.Lock()
+	b.polling = true
+	b.binMu.Unlock()
+	defer func() {
+		b.binMu.Lock()
+		b.polling = false
+		b.binMu.Unlock()
+	}()
 	for _, c := range b.IterateSorted() {
 		switch b.setChildState(c, clock, base, start, next) {
 		case StateChangeFailure:
@@ -285,12 +294,8 @@ func (b *Bin) setChildState(c Element, clock Clock, base, start time.Duration, n
 func (b *Bin) handleMessage(m *Message) {
 	switch m.Type {
 	case MessageAsyncStart:
-		b.binMu.Lock()
-		if m.Src != nil && m.Src != Element(b.self) {
-			b.asyncPending[m.Src] = true
-		}
-		b.binMu.Unlock()
-		return // internal to bins in gstmini, as GStreamer filters it from the application
+		b.handleAsyncStart(m)
+		return // internal to bins, as GStreamer keeps it from the application
 	case MessageAsyncDone:
 		b.binMu.Lock()
 		delete(b.asyncPending, m.Src)
@@ -315,6 +320,31 @@ func (b *Bin) handleMessage(m *Message) {
 	b.forward(m)
 }
 
+// handleAsyncStart is bin_handle_async_start (gst/gstbin.c:3286): a child
+// started prerolling. Outside a state change of the bin (a sink flushed in
+// PLAYING), the bin loses its state too and waits for the child.
+func (b *Bin) handleAsyncStart(m *Message) {
+	b.binMu.Lock()
+	if m.Src != nil && m.Src != Element(b.self) {
+		b.asyncPending[m.Src] = true
+	}
+	polling := b.polling
+	b.binMu.Unlock()
+	b.mu.Lock()
+	lose := !polling && b.pending == StateVoidPending &&
+		b.lastReturn != StateChangeFailure && b.lastReturn != StateChangeNoPreroll
+	toplevel := b.parent == nil
+	b.mu.Unlock()
+	if lose && b.loseState() {
+		b.binMu.Lock()
+		b.inAsync = true
+		b.binMu.Unlock()
+	}
+	if !toplevel {
+		b.forward(NewAsyncStartMessage(b.self))
+	}
+}
+
 // forward passes m to the bin's parent, or to its bus.
 func (b *Bin) forward(m *Message) {
 	b.mu.Lock()
@@ -337,8 +367,9 @@ func (b *Bin) finishAsync() {
 	b.continuing.Add(1)
 	go func() {
 		defer b.continuing.Done()
-		ret := b.ContinueState(StateChangeSuccess)
-		if b.Parent() != nil && ret != StateChangeAsync {
+		toplevel := b.Parent() == nil
+		ret := b.completeAsync(toplevel)
+		if !toplevel && ret != StateChangeAsync {
 			b.forward(NewAsyncDoneMessage(b.self, ClockTimeNone))
 		}
 		// bin_handle_async_done also checks EOS: all sinks may already be done.

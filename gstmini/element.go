@@ -666,21 +666,57 @@ func (e *ElementBase) CommitState() (State, bool) {
 }
 
 // LostState makes an element that was PAUSED or PLAYING go back to
-// prerolling (gst_element_lost_state): it posts ASYNC_START so the parent
-// waits again. Sinks call it after a flush.
+// prerolling (gst_element_lost_state, gst/gstelement.c:2858): a PLAYING
+// element drops to PAUSED with PAUSED pending, and ASYNC_START tells the
+// parent to wait for it again. Sinks call it when a flush discards their
+// preroll buffer; the parent sets them PLAYING again once they prerolled.
 func (e *ElementBase) LostState() {
-	e.mu.Lock()
-	if e.pending != StateVoidPending || e.lastReturn == StateChangeFailure || e.current < StatePaused {
-		e.mu.Unlock()
-		return
+	if e.loseState() {
+		e.PostMessage(NewAsyncStartMessage(e.self))
 	}
-	state := e.current
-	e.next, e.pending = state, state
+}
+
+// loseState is the state part of LostState; it reports whether
+// ASYNC_START must be posted.
+func (e *ElementBase) loseState() bool {
+	e.mu.Lock()
+	if e.lastReturn == StateChangeFailure {
+		e.mu.Unlock()
+		return false
+	}
+	if e.pending != StateVoidPending {
+		e.mu.Unlock()
+		return true
+	}
+	state := min(e.current, StatePaused)
+	e.current, e.next, e.pending = state, state, state
 	e.lastReturn = StateChangeAsync
 	e.broadcastStateLocked()
 	e.mu.Unlock()
 	e.postStateChanged(state, state, state)
-	e.PostMessage(NewAsyncStartMessage(e.self))
+	return true
+}
+
+// completeAsync finishes an async state change for a bin whose children
+// have all prerolled (bin_handle_async_done, gst/gstbin.c:3368): a
+// top-level bin carries on towards the state it was last asked for.
+func (e *ElementBase) completeAsync(toplevel bool) StateChangeReturn {
+	e.stateMu.Lock()
+	defer e.stateMu.Unlock()
+	e.mu.Lock()
+	busy := e.next != StateVoidPending && e.lastReturn == StateChangeAsync
+	if busy && toplevel {
+		e.pending = e.target
+	}
+	e.mu.Unlock()
+	if !busy {
+		return StateChangeSuccess
+	}
+	t, more, ret := e.continueState(StateChangeSuccess)
+	if !more {
+		return ret
+	}
+	return e.changeState(t)
 }
 
 // ChangeState is the default transition work (gst_element_change_state_func,

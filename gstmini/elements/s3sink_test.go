@@ -215,7 +215,10 @@ func TestS3Sink_SyncFalseUploadsWithoutSyncWait(t *testing.T) {
 }
 
 func TestS3Sink_FlushDuringUploadWaitReturnsFlushing(t *testing.T) {
-	r := newS3Rig(t, "sync", false, "upload-latency", time.Second)
+	// async=false as GstHarness sets it: with async on, a flush makes a sink
+	// lose its state and wait in PAUSED for its parent to set it PLAYING
+	// again (gst_element_lost_state), and this sink has no parent.
+	r := newS3Rig(t, "sync", false, "async", false, "upload-latency", time.Second)
 	r.startStream()
 	done := r.goPush(s3Segment(0, 0, 6*time.Second))
 	r.clock.WaitForPendingIDs(t, 1) // blocked in the upload wait
