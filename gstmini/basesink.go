@@ -780,7 +780,7 @@ func (s *BaseSink) doPreroll(buf *Buffer) FlowReturn {
 
 // commitState is gst_base_sink_commit_state (gstbasesink.c:1674): the
 // first buffer (or EOS) has arrived, so the async state change completes.
-// Called with s.mu held; it releases it while posting messages.
+// Called with s.mu held.
 func (s *BaseSink) commitState() bool {
 	if s.flushing {
 		return false
@@ -802,9 +802,7 @@ func (s *BaseSink) commitState() bool {
 		s.propMu.Lock()
 		s.haveLatency = true
 		s.propMu.Unlock()
-		s.mu.Unlock()
 		s.PostMessage(NewLatencyMessage(s.self))
-		s.mu.Lock()
 		return !s.flushing
 	case StatePlaying:
 		s.needPreroll = false
@@ -817,10 +815,11 @@ func (s *BaseSink) commitState() bool {
 	s.propMu.Lock()
 	s.haveLatency = true
 	s.propMu.Unlock()
-	s.mu.Unlock()
+	// The preroll lock stays held while the messages go out, as in
+	// GStreamer: a PAUSED→PLAYING change triggered by ASYNC_DONE must not
+	// run before this goroutine waits for preroll (havePreroll set).
 	s.CommitState()
 	s.PostMessage(NewLatencyMessage(s.self))
-	s.mu.Lock()
 	return !s.flushing
 }
 

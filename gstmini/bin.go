@@ -229,7 +229,7 @@ func (b *Bin) ChangeState(t StateChange) StateChangeReturn {
 		b.binMu.Unlock()
 	}
 	if next == StatePlaying && b.Parent() == nil {
-		b.recalculateLatency()
+		b.RecalculateLatency()
 	}
 	haveAsync, haveNoPreroll := false, false
 	clock, base, start := b.Clock(), b.BaseTime(), b.StartTime()
@@ -463,14 +463,18 @@ func (b *Bin) QueryLatency() (live bool, min, max time.Duration, ok bool) {
 	return live, min, max, ok
 }
 
-// recalculateLatency queries the latency and configures it on the sinks
-// with a LATENCY event (gst_bin_do_latency_func, gst/gstbin.c:2730 at
-// 1.22.0). A top-level bin does this on its way to PLAYING.
-func (b *Bin) recalculateLatency() {
+// RecalculateLatency queries the latency and configures it on the sinks
+// with a LATENCY event (gst_bin_recalculate_latency and
+// gst_bin_do_latency_func, gst/gstbin.c:2719 and :2730 at 1.22.0). A
+// top-level bin does this on its way to PLAYING; applications call it when
+// a LATENCY message arrives (a live sink prerolled in PLAYING), as
+// gst-launch-1.0 and Pipeline.Run do. It reports whether the query
+// succeeded.
+func (b *Bin) RecalculateLatency() bool {
 	live, min, max, ok := b.QueryLatency()
 	if !ok {
 		logger(categoryStates).Warn("failed to query latency", "bin", b.name)
-		return
+		return false
 	}
 	if max < min {
 		b.PostWarning(fmt.Errorf("impossible to configure latency: max %s < min %s; add queues or other buffering elements",
@@ -478,4 +482,5 @@ func (b *Bin) recalculateLatency() {
 	}
 	logger(categoryStates).Info("configuring latency", "bin", b.name, "live", live, "latency", TimeString(min))
 	b.SendEvent(NewLatencyEvent(min))
+	return true
 }

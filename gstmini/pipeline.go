@@ -202,8 +202,9 @@ func (p *Pipeline) Seek(rate float64, format Format, flags SeekFlags, startType 
 // ErrStateChange is returned by Run when the pipeline refuses to start.
 var ErrStateChange = errors.New("gstmini: state change failed")
 
-// Run plays the pipeline until it posts EOS or an ERROR, or ctx ends, then
-// sets it to NULL and returns: nil at EOS, the error from the ERROR message
+// Run plays the pipeline until it posts EOS or an ERROR, or ctx ends,
+// redistributing latency whenever a LATENCY message asks for it, then sets
+// it to NULL and returns: nil at EOS, the error from the ERROR message
 // (naming the element that posted it), or ctx's error. Whatever happens, the
 // pipeline is in NULL and its goroutines have finished when Run returns.
 func (p *Pipeline) Run(ctx context.Context) error {
@@ -215,14 +216,20 @@ func (p *Pipeline) Run(ctx context.Context) error {
 		}
 		return fmt.Errorf("%w: pipeline %s does not want to play", ErrStateChange, p.name)
 	}
-	m, err := bus.PopFiltered(ctx, MessageEOS|MessageError)
-	if err != nil {
-		return err
+	for {
+		m, err := bus.PopFiltered(ctx, MessageEOS|MessageError|MessageLatency)
+		if err != nil {
+			return err
+		}
+		switch m.Type {
+		case MessageError:
+			return fmt.Errorf("%s: %w", m.SrcName(), m.Err)
+		case MessageLatency:
+			p.RecalculateLatency() // as gst-launch-1.0 does: "Redistribute latency..."
+		default:
+			return nil
+		}
 	}
-	if m.Type == MessageError {
-		return fmt.Errorf("%s: %w", m.SrcName(), m.Err)
-	}
-	return nil
 }
 
 // Stop sets the pipeline to NULL and waits until the goroutines it started
