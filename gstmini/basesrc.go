@@ -140,8 +140,11 @@ func (s *BaseSrc) activatePush(active bool) bool {
 		s.srcpad.StartTask(s.loop)
 		return true
 	}
+	// gst_base_src_stop (gstbasesrc.c:3734): unblock, join, then clear the
+	// unlock request so that a later start can create again.
 	s.setFlushing(true)
 	s.srcpad.StopTask()
+	s.setFlushing(false)
 	s.mu.Lock()
 	s.started = false
 	s.mu.Unlock()
@@ -168,16 +171,17 @@ func (s *BaseSrc) setFlushing(flushing bool) {
 	s.mu.Unlock()
 }
 
-// setPlaying is gst_base_src_set_playing (gstbasesrc.c:3846).
+// setPlaying is gst_base_src_set_playing (gstbasesrc.c:3846): a live
+// source produces only while live_running. Going to PLAYING restarts the
+// task, which may have paused on a flush while the source was PAUSED.
 func (s *BaseSrc) setPlaying(playing bool) {
-	if !playing && s.hooks.Unlock != nil {
-		s.hooks.Unlock()
-	}
 	s.mu.Lock()
 	s.liveRunning = playing
-	if playing && s.hooks.UnlockStop != nil {
-		s.hooks.UnlockStop()
+	s.mu.Unlock()
+	if playing && s.srcpad.IsActive() {
+		s.srcpad.StartTask(s.loop)
 	}
+	s.mu.Lock()
 	s.cond.Broadcast()
 	s.mu.Unlock()
 }

@@ -50,7 +50,7 @@ type FakeSink struct {
 }
 
 // NewFakeSink returns a fakesink named name in state NULL with GStreamer's
-// defaults.
+// defaults (gst_fake_sink_init, gstfakesink.c:253).
 func NewFakeSink(name string) *FakeSink {
 	s := &FakeSink{dumpOut: os.Stdout, silent: true, numBuffers: -1, numBuffersLeft: -1}
 	s.InitBaseSink(s, name, gstmini.BaseSinkHooks{Render: s.render, Preroll: s.preroll})

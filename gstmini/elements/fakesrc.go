@@ -106,8 +106,15 @@ const (
 // it was made at). Buffers come from a BufferPool, so a steady stream
 // allocates nothing per buffer.
 //
+// One difference comes from gstmini's BaseSrc: GStreamer's BaseSrc stamps a
+// non-live buffer asked for at byte offset 0 with DTS 0 and copies that to
+// the unset PTS (gst_base_src_get_range, gstbasesrc.c:2532, and
+// gst_base_src_do_sync), so there every empty fakesrc buffer, and the first
+// fixed-size one, has PTS 0; in gstmini they keep no timestamp.
+//
 // Properties, with GStreamer's names and defaults: num-buffers (-1),
-// sizetype (empty), sizemin (0), sizemax (4096), parentsize (40960,
+// blocksize (BaseSrc's; ignored, as fakesrc ignores it), sizetype (empty),
+// sizemin (0), sizemax (4096), parentsize (40960,
 // stored: gstmini has no "subbuffer" data mode), filltype (nothing),
 // datarate (0), sync (false), pattern ("", unused as in GStreamer), silent
 // (true), signal-handoffs (false), dump (false), can-activate-push (true:

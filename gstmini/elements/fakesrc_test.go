@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -50,23 +49,15 @@ func (f *fakePipeline) record(t testing.TB) {
 	f.sink.SetHandoff(f.rec.handoff)
 }
 
-// run plays the pipeline to EOS on the system clock, with a watchdog. It
-// prerolls first, and plays only once fakesink's streaming goroutine waits
-// in BaseSink's preroll wait: going from NULL to PLAYING in one step can
-// hang in gstmini's BaseSink, whose commitState releases the preroll lock
-// while it posts ASYNC_DONE, so the sink's PAUSED→PLAYING (run by the
-// bin's continuation goroutine) can see no preroll buffer and arm preroll
-// again while the streaming goroutine goes on to wait forever. GStreamer
-// holds the lock there (gst_base_sink_commit_state, gstbasesink.c:1674).
-// Remove the two-step start once the core is fixed.
+// run plays the pipeline from NULL to EOS on the system clock, with a
+// watchdog.
 func (f *fakePipeline) run(t testing.TB) {
 	t.Helper()
-	f.preroll(t)
 	f.play(t)
 }
 
-// preroll takes the pipeline to PAUSED and waits until fakesink's
-// streaming goroutine waits in the preroll wait with the first buffer.
+// preroll takes the pipeline to PAUSED and waits until fakesink has
+// prerolled the first buffer.
 func (f *fakePipeline) preroll(t testing.TB) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), watchdog)
@@ -77,10 +68,9 @@ func (f *fakePipeline) preroll(t testing.TB) {
 	if _, cur, _, err := f.pipeline.GetState(ctx); err != nil || cur != gstmini.StatePaused {
 		t.Fatalf("pipeline did not preroll: state %s, %v", cur, err)
 	}
-	waitForGoroutine(t, "gstmini.(*BaseSink).doPreroll(", "sync.(*Cond).Wait(")
 }
 
-// play runs the prerolled pipeline until EOS with pipeline.Run, which
+// play runs the pipeline until EOS with pipeline.Run, which
 // leaves it in NULL.
 func (f *fakePipeline) play(t testing.TB) {
 	t.Helper()
@@ -88,31 +78,6 @@ func (f *fakePipeline) play(t testing.TB) {
 	defer cancel()
 	if err := f.pipeline.Run(ctx); err != nil {
 		t.Fatalf("pipeline.Run() = %v; want nil (EOS)", err)
-	}
-}
-
-// waitForGoroutine returns once some goroutine's stack holds every one of
-// frames, and fails t after the watchdog. The tests of this package run
-// one pipeline at a time, so the goroutine is the one under test.
-func waitForGoroutine(t testing.TB, frames ...string) {
-	t.Helper()
-	deadline := time.Now().Add(watchdog)
-	buf := make([]byte, 1<<20)
-	for {
-		n := runtime.Stack(buf, true)
-	next:
-		for _, g := range strings.Split(string(buf[:n]), "\n\n") {
-			for _, f := range frames {
-				if !strings.Contains(g, f) {
-					continue next
-				}
-			}
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no goroutine reached %q within %v", frames, watchdog)
-		}
-		runtime.Gosched()
 	}
 }
 
@@ -220,7 +185,8 @@ func TestFakeSrcFakeSink_NumBuffersReachesEOS(t *testing.T) {
 	if len(frames) != n {
 		t.Fatalf("fakesink handed off %d buffers; want %d", len(frames), n)
 	}
-	// fakesrc's defaults: empty buffers at byte offset 0, no timestamps.
+	// fakesrc's defaults: empty buffers at byte offset 0, no timestamps
+	// (GStreamer's BaseSrc would stamp them PTS 0: see FakeSrc's doc).
 	for i, fr := range frames {
 		if fr.pts != gstmini.ClockTimeNone || fr.duration != gstmini.ClockTimeNone || fr.offset != 0 {
 			t.Fatalf("buffer %d = %v; want offset 0, no PTS, no duration", i, fr)

@@ -18,6 +18,7 @@ import (
 //	gstfakesrc.c  subprojects/gstreamer/plugins/elements/gstfakesrc.c
 //	gstfakesink.c subprojects/gstreamer/plugins/elements/gstfakesink.c
 //	gstv4l2src.c  subprojects/gst-plugins-good/sys/v4l2/gstv4l2src.c
+//	gstvideotestsrc.c subprojects/gst-plugins-base/gst/videotestsrc/gstvideotestsrc.c
 
 // LiveSource defaults.
 const (
@@ -72,9 +73,11 @@ var ErrNoClock = errors.New("elements: live source has no clock")
 //
 // Properties: "fps" (gstmini: GStreamer sets a camera's rate with caps),
 // "frame-size" (gstmini), "num-buffers" (BaseSrc), "is-live" (read-only,
-// always true, like videotestsrc's is-live), and the read-only gstmini
-// counters "frames-captured" and "frames-lost". fps and frame-size cannot
-// change between READY→PAUSED and PAUSED→READY.
+// always true; videotestsrc's is-live, gstvideotestsrc.c:277, is writable),
+// and the read-only gstmini counters "frames-captured" and "frames-lost".
+// fps and frame-size cannot change between READY→PAUSED and PAUSED→READY.
+// Frames are frame-size bytes from a BufferPool, holding whatever the
+// pool's memory holds: the camera models timing, not pixels.
 //
 // All methods are safe for concurrent use.
 type LiveSource struct {
