@@ -43,15 +43,15 @@ type debugRule struct {
 // debugConfig is the parsed GSTMINI_DEBUG; it is read once, like GST_DEBUG
 // is read at gst_init.
 var debugConfig = sync.OnceValue(func() []debugRule {
-	return ParseDebugSpec(os.Getenv("GSTMINI_DEBUG"))
+	return parseDebugSpec(os.Getenv("GSTMINI_DEBUG"))
 })
 
-// ParseDebugSpec parses a GST_DEBUG-style specification: comma-separated
+// parseDebugSpec parses a GST_DEBUG-style specification: comma-separated
 // "category:level" pairs where category may use '*' wildcards and level is
 // 0-7 or a name (ERROR, WARNING, FIXME, INFO, DEBUG, LOG, TRACE). A bare
 // level applies to every category. Later rules win. Malformed rules are
 // ignored, as GStreamer ignores them.
-func ParseDebugSpec(spec string) []debugRule {
+func parseDebugSpec(spec string) []debugRule {
 	var rules []debugRule
 	for _, part := range strings.Split(spec, ",") {
 		part = strings.TrimSpace(part)

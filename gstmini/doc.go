@@ -39,8 +39,7 @@
 //
 // # Names
 //
-// Go name                      GStreamer (1.22.0)
-//
+//	Go name                      GStreamer (1.22.0)
 //	Pad.Push                     gst_pad_push
 //	Pad.PushEvent                gst_pad_push_event
 //	Pad.StartTask                gst_pad_start_task

@@ -44,13 +44,13 @@ type StateChange int
 func Transition(cur, next State) StateChange { return StateChange(int(cur)<<3 | int(next)) }
 
 // The six transitions elements implement.
-var (
-	TransitionNullToReady     = Transition(StateNull, StateReady)
-	TransitionReadyToPaused   = Transition(StateReady, StatePaused)
-	TransitionPausedToPlaying = Transition(StatePaused, StatePlaying)
-	TransitionPlayingToPaused = Transition(StatePlaying, StatePaused)
-	TransitionPausedToReady   = Transition(StatePaused, StateReady)
-	TransitionReadyToNull     = Transition(StateReady, StateNull)
+const (
+	TransitionNullToReady     = StateChange(int(StateNull)<<3 | int(StateReady))
+	TransitionReadyToPaused   = StateChange(int(StateReady)<<3 | int(StatePaused))
+	TransitionPausedToPlaying = StateChange(int(StatePaused)<<3 | int(StatePlaying))
+	TransitionPlayingToPaused = StateChange(int(StatePlaying)<<3 | int(StatePaused))
+	TransitionPausedToReady   = StateChange(int(StatePaused)<<3 | int(StateReady))
+	TransitionReadyToNull     = StateChange(int(StateReady)<<3 | int(StateNull))
 )
 
 // Current returns the state the transition leaves.

@@ -22,28 +22,26 @@ const (
 	eventDownSerial      = eventFlagDownstream | eventFlagSerialized
 )
 
-func makeEventType(num, flags uint32) EventType { return EventType(num<<8 | flags) }
-
-// Event types.
-var (
-	EventFlushStart       = makeEventType(10, eventBoth)
-	EventFlushStop        = makeEventType(20, eventBoth|eventFlagSerialized)
-	EventStreamStart      = makeEventType(40, eventDownSerial|eventFlagSticky)
-	EventCaps             = makeEventType(50, eventDownSerial|eventFlagSticky)
-	EventSegment          = makeEventType(70, eventDownSerial|eventFlagSticky)
-	EventTag              = makeEventType(80, eventDownSerial|eventFlagSticky|eventFlagStickyMulti)
-	EventStreamGroupDone  = makeEventType(105, eventDownSerial|eventFlagSticky)
-	EventEOS              = makeEventType(110, eventDownSerial|eventFlagSticky)
-	EventSegmentDone      = makeEventType(150, eventDownSerial)
-	EventGap              = makeEventType(160, eventDownSerial)
-	EventQOS              = makeEventType(190, eventFlagUpstream)
-	EventSeek             = makeEventType(200, eventFlagUpstream)
-	EventLatency          = makeEventType(220, eventFlagUpstream)
-	EventReconfigure      = makeEventType(240, eventFlagUpstream)
-	EventCustomUpstream   = makeEventType(270, eventFlagUpstream)
-	EventCustomDownstream = makeEventType(320, eventDownSerial)
-	EventCustomDownOOB    = makeEventType(330, eventFlagDownstream)
-	EventCustomBoth       = makeEventType(340, eventBoth|eventFlagSerialized)
+// Event types, numbered as GST_EVENT_MAKE_TYPE(num, flags) numbers them.
+const (
+	EventFlushStart       EventType = 10<<8 | eventBoth
+	EventFlushStop        EventType = 20<<8 | eventBoth | eventFlagSerialized
+	EventStreamStart      EventType = 40<<8 | eventDownSerial | eventFlagSticky
+	EventCaps             EventType = 50<<8 | eventDownSerial | eventFlagSticky
+	EventSegment          EventType = 70<<8 | eventDownSerial | eventFlagSticky
+	EventTag              EventType = 80<<8 | eventDownSerial | eventFlagSticky | eventFlagStickyMulti
+	EventStreamGroupDone  EventType = 105<<8 | eventDownSerial | eventFlagSticky
+	EventEOS              EventType = 110<<8 | eventDownSerial | eventFlagSticky
+	EventSegmentDone      EventType = 150<<8 | eventDownSerial
+	EventGap              EventType = 160<<8 | eventDownSerial
+	EventQOS              EventType = 190<<8 | eventFlagUpstream
+	EventSeek             EventType = 200<<8 | eventFlagUpstream
+	EventLatency          EventType = 220<<8 | eventFlagUpstream
+	EventReconfigure      EventType = 240<<8 | eventFlagUpstream
+	EventCustomUpstream   EventType = 270<<8 | eventFlagUpstream
+	EventCustomDownstream EventType = 320<<8 | eventDownSerial
+	EventCustomDownOOB    EventType = 330<<8 | eventFlagDownstream
+	EventCustomBoth       EventType = 340<<8 | eventBoth | eventFlagSerialized
 )
 
 // IsUpstream reports whether the event travels from sinks towards sources.

@@ -92,12 +92,12 @@ func TestSetPropertyErrorsNameElementPropertyValueAndAllowedValues(t *testing.T)
 	assert.Equal(t, uint64(0), e.buffers, "a refused value changes nothing")
 }
 
-func TestParseDebugSpecFollowsGstDebugRules(t *testing.T) {
-	rules := ParseDebugSpec("2,queue:5,GST_*:INFO,bad:level,")
+func TestDebugSpecFollowsGstDebugRules(t *testing.T) {
+	rules := parseDebugSpec("2,queue:5,GST_*:INFO,bad:level,")
 	assert.Equal(t, LevelWarning, categoryLevel(rules, "livesource"), "a bare level applies to every category")
 	assert.Equal(t, LevelDebug, categoryLevel(rules, "queue"))
 	assert.Equal(t, LevelInfo, categoryLevel(rules, "GST_STATES"), "wildcards match")
-	assert.Equal(t, slog.Level(levelNone), categoryLevel(ParseDebugSpec(""), "queue"), "nothing logs by default")
+	assert.Equal(t, slog.Level(levelNone), categoryLevel(parseDebugSpec(""), "queue"), "nothing logs by default")
 	h := categoryHandler{Handler: slog.DiscardHandler, level: LevelInfo}
 	assert.False(t, h.Enabled(context.Background(), LevelDebug))
 	assert.True(t, h.WithAttrs(nil).Enabled(context.Background(), LevelWarning), "derived handlers keep the level")
