@@ -563,15 +563,10 @@ func (p *Pad) pushEventUncheckedLocked(ev *Event) FlowReturn {
 // of buf whatever the result.
 func (p *Pad) Push(buf *Buffer) FlowReturn {
 	p.mu.Lock()
-	if p.flushing {
+	if ret := p.refusalLocked(); ret != FlowOK {
 		p.mu.Unlock()
 		buf.Unref()
-		return FlowFlushing
-	}
-	if p.eos {
-		p.mu.Unlock()
-		buf.Unref()
-		return FlowEOS
+		return ret
 	}
 	p.checkDataFlowLocked()
 	if ret := p.checkStickyLocked(nil); ret != FlowOK {
@@ -597,6 +592,18 @@ func (p *Pad) Push(buf *Buffer) FlowReturn {
 	return ret
 }
 
+// refusalLocked returns why the pad refuses data: FlowFlushing while it is
+// flushing or inactive, FlowEOS after EOS; FlowOK if it takes data.
+func (p *Pad) refusalLocked() FlowReturn {
+	switch {
+	case p.flushing:
+		return FlowFlushing
+	case p.eos:
+		return FlowEOS
+	}
+	return FlowOK
+}
+
 // Chain calls sink pad p's chain function with buf as if its peer had
 // pushed it (gst_pad_chain). Tests use it to feed an element directly.
 func (p *Pad) Chain(buf *Buffer) FlowReturn { return p.chainData(buf) }
@@ -607,15 +614,10 @@ func (p *Pad) chainData(buf *Buffer) FlowReturn {
 	p.streamLock.Lock()
 	defer p.streamLock.Unlock()
 	p.mu.Lock()
-	if p.flushing {
+	if ret := p.refusalLocked(); ret != FlowOK {
 		p.mu.Unlock()
 		buf.Unref()
-		return FlowFlushing
-	}
-	if p.eos {
-		p.mu.Unlock()
-		buf.Unref()
-		return FlowEOS
+		return ret
 	}
 	p.checkDataFlowLocked()
 	parent, chain := p.parent, p.chain
