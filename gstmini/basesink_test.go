@@ -1,6 +1,7 @@
 package gstmini_test
 
 import (
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -22,6 +23,8 @@ type renderSink struct {
 	gstmini.BaseSink
 	mu       sync.Mutex
 	rendered []time.Duration
+	at       []time.Duration // running time on the clock when each was rendered
+	waiters  map[time.Duration]chan struct{}
 }
 
 func newRenderSink(name string) *renderSink {
@@ -29,10 +32,45 @@ func newRenderSink(name string) *renderSink {
 	k.InitBaseSink(k, name, gstmini.BaseSinkHooks{Render: func(buf *gstmini.Buffer) gstmini.FlowReturn {
 		k.mu.Lock()
 		k.rendered = append(k.rendered, buf.PTS)
+		k.at = append(k.at, k.RunningTime())
+		if ch, ok := k.waiters[buf.PTS]; ok {
+			close(ch)
+			delete(k.waiters, buf.PTS)
+		}
 		k.mu.Unlock()
 		return gstmini.FlowOK
 	}})
 	return k
+}
+
+// WhenRendered returns a channel closed once the buffer with PTS pts has
+// been rendered.
+func (k *renderSink) WhenRendered(pts time.Duration) <-chan struct{} {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	ch := make(chan struct{})
+	if slices.Contains(k.rendered, pts) {
+		close(ch)
+		return ch
+	}
+	if k.waiters == nil {
+		k.waiters = map[time.Duration]chan struct{}{}
+	}
+	k.waiters[pts] = ch
+	return ch
+}
+
+// RenderedAt returns the running time at which the buffer with PTS pts was
+// rendered, and whether it was.
+func (k *renderSink) RenderedAt(pts time.Duration) (time.Duration, bool) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	for i, p := range k.rendered {
+		if p == pts {
+			return k.at[i], true
+		}
+	}
+	return 0, false
 }
 
 func (k *renderSink) Rendered() []time.Duration {

@@ -99,3 +99,81 @@ func recvWithin[T any](t *testing.T, ch <-chan T, what string) T {
 		panic("unreachable")
 	}
 }
+
+// TestPipelineNonFlushingSeekKeepsRunningTimeContinuous: a seek without
+// FLUSH lets the data in flight finish, and the new segment's base is the
+// running time the old segment reached, so running time goes on without a
+// jump (gst_segment_do_seek: base = to_running_time(old position)).
+func TestPipelineNonFlushingSeekKeepsRunningTimeContinuous(t *testing.T) {
+	clk := gstcheck.NewTestClock()
+	p := gstmini.NewPipeline("p")
+	p.UseClock(clk)
+	src := newTickSrc("src")
+	sink := newRenderSink("sink")
+	require.NoError(t, p.Add(src, sink))
+	require.NoError(t, src.SrcPad().Link(sink.SinkPad()))
+	p.SetState(gstmini.StatePlaying)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*s)
+	defer cancel()
+	_, _, _, err := p.GetState(ctx)
+	require.NoError(t, err)
+
+	for i := 0; i < 2; i++ { // render 0 and 100 ms
+		id := clk.WaitForNextPendingIDT(t)
+		require.NoError(t, clk.SetTime(id.Time()))
+		clk.ProcessID(id)
+	}
+	// The buffer at 200 ms is in flight, waiting in the sink, when the seek
+	// comes; without a flush it still renders, and the seek waits for it.
+	id := clk.WaitForNextPendingIDT(t)
+	assert.Equal(t, 200*ms, id.Time())
+	seeked := make(chan bool, 1)
+	go func() {
+		seeked <- p.Seek(1.0, gstmini.FormatTime, gstmini.SeekFlagNone, gstmini.SeekTypeSet, 5*s, gstmini.SeekTypeNone, gstmini.ClockTimeNone)
+	}()
+	require.NoError(t, clk.SetTime(id.Time()))
+	clk.ProcessID(id)
+	// The source may already have the next buffer waiting: keep the clock
+	// running, as a real one would, until the seek has taken effect.
+	assert.True(t, driveUntil(t, clk, seeked), "the seek succeeds")
+
+	// Play on until the buffer at 5 s has rendered.
+	rendered := sink.WhenRendered(5 * s)
+	driveUntil(t, clk, rendered)
+	seg := sink.Segment()
+	assert.Equal(t, 5*s, seg.Start)
+	var lastOld time.Duration
+	for _, pts := range sink.Rendered() {
+		if pts < 5*s {
+			lastOld = pts
+		}
+	}
+	assert.Equal(t, lastOld+100*ms, seg.Base,
+		"the new segment's base is the running time where the old data ended (how far the source got is a race, as in GStreamer)")
+	at, _ := sink.RenderedAt(5 * s)
+	assert.Equal(t, seg.Base, at, "the buffer at 5 s renders at that running time: no jump")
+	p.Stop()
+}
+
+// driveUntil plays the clock, releasing each pending wait at its time,
+// until ch delivers.
+func driveUntil[T any](t *testing.T, clk *gstcheck.TestClock, ch <-chan T) T {
+	t.Helper()
+	deadline := time.After(2 * s)
+	for {
+		select {
+		case v := <-ch:
+			return v
+		case <-deadline:
+			t.Fatal("timed out driving the clock")
+		default:
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*ms)
+		id, err := clk.WaitForNextPendingID(ctx)
+		cancel()
+		if err == nil {
+			require.NoError(t, clk.SetTime(max(clk.Time(), id.Time())))
+			clk.ProcessID(id)
+		}
+	}
+}
