@@ -63,7 +63,8 @@ type BaseSink struct {
 	dropOutOfSegment   bool
 	latency            time.Duration
 	haveLatency        bool
-	clockWaits         uint64 // gstmini: every wait on the clock, for the examples' statistics
+	clockWaits         uint64   // gstmini: every wait on the clock, for the examples' statistics
+	received           *Segment // the last SEGMENT event's segment, for Segment
 	rendered, dropped  uint64
 	totalRendered      uint64 // not reset by QoS resets
 	totalDropped       uint64
@@ -203,10 +204,17 @@ func (s *BaseSink) Latency() time.Duration {
 }
 
 // Segment returns a copy of the segment the sink is using.
+//
+// It returns the segment as the last SEGMENT event set it, without the
+// position the sink has reached since, so that it can be called from any
+// goroutine, hooks included.
 func (s *BaseSink) Segment() *Segment {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.segment.Copy()
+	s.propMu.Lock()
+	defer s.propMu.Unlock()
+	if s.received == nil {
+		return NewSegmentWithFormat(FormatUndefined)
+	}
+	return s.received.Copy()
 }
 
 // ChangeState is gst_base_sink_change_state (gstbasesink.c:5648): it
@@ -902,6 +910,9 @@ func (s *BaseSink) sinkEvent(ev *Event) bool {
 		s.segment = *seg
 		s.haveNewSegment = true
 		s.mu.Unlock()
+		s.propMu.Lock()
+		s.received = seg.Copy()
+		s.propMu.Unlock()
 	}
 	if s.hooks.Event != nil {
 		s.hooks.Event(ev)
