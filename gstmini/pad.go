@@ -230,9 +230,6 @@ func (p *Pad) linkCheck(sink *Pad) error {
 	if p.direction != PadSrc || sink.direction != PadSink {
 		return fmt.Errorf("%w (%s is a %s pad, %s is a %s pad)", ErrWrongDirection, p, p.direction, sink, sink.direction)
 	}
-	if p == sink {
-		return ErrWrongDirection
-	}
 	// Lock order: source, then sink, as gst_pad_link_prepare.
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -248,14 +245,30 @@ func (p *Pad) linkCheck(sink *Pad) error {
 		return ErrWrongHierarchy
 	}
 	p.peer, sink.peer = sink, p
-	// schedule_events: everything stored on the source pad goes to the new peer.
-	for i := range p.sticky {
-		p.sticky[i].received = false
-	}
-	if len(p.sticky) > 0 {
-		p.pendingEvents = true
-	}
+	p.scheduleEventsLocked(sink)
 	return nil
+}
+
+// scheduleEventsLocked is schedule_events (gst/gstpad.c:559): every sticky
+// event of source pad p that sink does not hold yet (all of them when sink
+// is nil) is sent before the next data. p.mu and sink.mu are held.
+func (p *Pad) scheduleEventsLocked(sink *Pad) {
+	for i, se := range p.sticky {
+		if sink == nil || !sink.holdsEventLocked(se.event) {
+			p.sticky[i].received = false
+			p.pendingEvents = true
+		}
+	}
+}
+
+// holdsEventLocked reports whether ev itself is stored on p (find_event).
+func (p *Pad) holdsEventLocked(ev *Event) bool {
+	for _, se := range p.sticky {
+		if se.event == ev {
+			return true
+		}
+	}
+	return false
 }
 
 // hierarchyOK mirrors gst_pad_check_hierarchy (gst/gstpad.c:2320): pads
@@ -342,12 +355,7 @@ func (p *Pad) SetActive(active bool) bool {
 func (p *Pad) scheduleEvents() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	for i := range p.sticky {
-		p.sticky[i].received = false
-	}
-	if len(p.sticky) > 0 {
-		p.pendingEvents = true
-	}
+	p.scheduleEventsLocked(nil)
 }
 
 // SetFlushing sets or clears the pad's flushing state directly
@@ -414,11 +422,15 @@ func (p *Pad) storeStickyLocked(ev *Event) FlowReturn {
 		return FlowEOS
 	}
 	i := 0
-	insert := true
+	insert, changed := true, true
 	for ; i < len(p.sticky); i++ {
 		s := &p.sticky[i]
 		if s.event.typ == t && (t != EventTag || s.event.name == ev.name) {
-			s.event, s.received = ev, false
+			if s.event == ev {
+				changed = false // gst_event_replace of the same event: nothing to resend
+			} else {
+				s.event, s.received = ev, false
+			}
 			insert = false
 			break
 		}
@@ -434,8 +446,10 @@ func (p *Pad) storeStickyLocked(ev *Event) FlowReturn {
 		copy(p.sticky[i+1:], p.sticky[i:])
 		p.sticky[i] = stickyEvent{event: ev}
 	}
-	p.eventsCookie++
-	p.pendingEvents = true
+	if changed {
+		p.eventsCookie++
+		p.pendingEvents = true
+	}
 	if t == EventEOS {
 		p.eos = true
 		p.lastFlow = FlowEOS
@@ -696,9 +710,9 @@ func (p *Pad) pushEventLocked(ev *Event) FlowReturn {
 			return FlowFlushing
 		}
 		if p.direction == PadSrc && ev.typ.IsSerialized() {
-			if ret := p.checkStickyLocked(ev); ret != FlowOK {
-				return ret
-			}
+			// Sticky events that changed go first; their errors surface
+			// with the next data, not here (gst_pad_push_event_unchecked).
+			p.checkStickyLocked(ev)
 		}
 	}
 	return p.pushEventUncheckedLocked(ev)

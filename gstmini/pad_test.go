@@ -324,3 +324,33 @@ func TestStreamLockUnlockOfUnlockedPanics(t *testing.T) {
 	assert.Panics(t, func() { l.Unlock() })
 	assert.True(t, errors.Is(ErrTaskJoinSelf, ErrTaskJoinSelf))
 }
+
+func TestPadRelinkResendsOnlyEventsTheSinkLacks(t *testing.T) {
+	r := newRecorder("sink")
+	src := linkedSource(t, r)
+	src.PushEvent(NewStreamStartEvent("s"))
+	src.PushEvent(NewSegmentEvent(NewSegment()))
+	require.Equal(t, FlowOK, src.Push(NewBuffer(0)))
+	require.NoError(t, src.Unlink(r.pad))
+	require.NoError(t, src.Link(r.pad))
+	require.Equal(t, FlowOK, src.Push(NewBuffer(0)))
+	assert.Equal(t, []string{"stream-start", "segment", "buffer pts=99:99:99.999999999", "buffer pts=99:99:99.999999999"}, r.Log(),
+		"the sink still holds the same events: schedule_events sends nothing again")
+}
+
+func TestPadSerializedEventGoesOutEvenIfAStickyEventWasRefused(t *testing.T) {
+	r := newRecorder("sink")
+	src := linkedSource(t, r)
+	r.pad.SetEventFunc(func(_ *Pad, _ Element, ev *Event) bool {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		r.log = append(r.log, ev.Type().String())
+		return ev.Type() != EventSegment // the sink refuses segments
+	})
+	src.PushEvent(NewStreamStartEvent("s"))
+	assert.True(t, src.PushEvent(NewSegmentEvent(NewSegment())), "a refused sticky event is not an error of the push")
+	assert.True(t, src.PushEvent(NewCustomEvent(EventCustomDownstream, "marker", nil)),
+		"the serialized event is still delivered (gst_pad_push_event_unchecked ignores the sticky resend result)")
+	log := r.Log()
+	assert.Equal(t, "custom-downstream", log[len(log)-1])
+}
