@@ -72,6 +72,11 @@ func (b *Bin) add(e Element) error {
 	}
 	b.children = append(b.children, e)
 	eb.setParent(b.self)
+	// gst_bin_add_func (gst/gstbin.c:1228): the new child runs on the
+	// bin's clock and time base at once.
+	eb.SetBaseTime(b.BaseTime())
+	eb.SetStartTime(b.StartTime())
+	eb.SetClock(b.Clock())
 	// A bin holding a sink is a sink to its parent (gst_bin_add_func).
 	if f := eb.Flags(); f&(ElementFlagSink|ElementFlagSource) != 0 {
 		b.SetFlags(f & (ElementFlagSink | ElementFlagSource))

@@ -197,3 +197,16 @@ func TestBinRejectsDuplicateNames(t *testing.T) {
 	assert.ErrorIs(t, err, gstmini.ErrNameTaken)
 	assert.Contains(t, err.Error(), `x`)
 }
+
+func TestBinGivesANewChildItsClockAndBaseTime(t *testing.T) {
+	clk := gstcheck.NewTestClock()
+	require.NoError(t, clk.SetTime(10*s))
+	p := gstmini.NewPipeline("p")
+	p.UseClock(clk)
+	require.Equal(t, gstmini.StateChangeSuccess, p.SetState(gstmini.StatePlaying))
+	late := newStepElement(&journal{}, "late", 0, false, false)
+	require.NoError(t, p.Add(late))
+	assert.Equal(t, 10*s, late.BaseTime(), "gst_bin_add_func propagates base_time")
+	assert.Same(t, clk, late.Clock(), "and the clock")
+	p.Stop()
+}
