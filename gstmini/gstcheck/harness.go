@@ -733,22 +733,31 @@ func (h *Harness) doTeardown() {
 	h.mu.Unlock()
 
 	// Deactivating a pad waits, on its stream lock, for a chain or event
-	// call in progress; none can start afterwards.
-	if h.srcPad != nil {
-		h.srcPad.SetActive(false)
-		if peer := h.srcPad.Peer(); peer != nil {
-			_ = h.srcPad.Unlink(peer)
-		}
-	}
-	if h.sinkPad != nil {
-		h.sinkPad.SetActive(false)
-		if peer := h.sinkPad.Peer(); peer != nil {
-			_ = peer.Unlink(h.sinkPad)
-		}
-	}
-
+	// call in progress; none can start afterwards. Element code that never
+	// returns would hang the test binary here, so the teardown runs under
+	// the watchdog and fails the test instead.
 	base := h.element.Base()
-	ret := base.SetState(gstmini.StateNull)
+	var ret gstmini.StateChangeReturn
+	finished := h.underWatchdog(func() {
+		if h.srcPad != nil {
+			h.srcPad.SetActive(false)
+			if peer := h.srcPad.Peer(); peer != nil {
+				_ = h.srcPad.Unlink(peer)
+			}
+		}
+		if h.sinkPad != nil {
+			h.sinkPad.SetActive(false)
+			if peer := h.sinkPad.Peer(); peer != nil {
+				_ = peer.Unlink(h.sinkPad)
+			}
+		}
+		ret = base.SetState(gstmini.StateNull)
+	})
+	if !finished {
+		h.t.Errorf("gstcheck: Harness.Teardown: setting %q to NULL did not finish within %v: a streaming goroutine of the element probably never returns (blocked in a push, a wait or a lock it does not release on flush)",
+			base.Name(), watchdog)
+		return
+	}
 	if cur, pending := base.State(); ret != gstmini.StateChangeSuccess || cur != gstmini.StateNull {
 		h.t.Errorf("gstcheck: Harness.Teardown: setting %q to NULL returned %s and left it in %s (pending %s); want SUCCESS and NULL",
 			base.Name(), ret, cur, pending)
@@ -761,6 +770,27 @@ func (h *Harness) doTeardown() {
 	h.buffers, h.events, h.upstreamEvents = nil, nil, nil
 	h.notifyLocked()
 	h.mu.Unlock()
+}
+
+// underWatchdog runs f on its own goroutine and reports whether it
+// finished within the package's 2 s watchdog (never a shortened one:
+// teardown under -race on a loaded machine takes its time). If not, the
+// goroutine is left behind (goleak will name it) rather than hanging the
+// test binary.
+func (h *Harness) underWatchdog(f func()) bool {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f()
+	}()
+	timer := time.NewTimer(watchdog)
+	defer timer.Stop()
+	select {
+	case <-done:
+		return true
+	case <-timer.C:
+		return false
+	}
 }
 
 // chain is the harness sink pad's chain function (gst_harness_chain,
