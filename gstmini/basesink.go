@@ -244,27 +244,25 @@ func (s *BaseSink) ChangeState(t StateChange) StateChangeReturn {
 		s.eos, s.receivedEOS = false, false
 		s.flushing = false
 		s.resetQoSLocked()
-		s.mu.Unlock()
 		s.propMu.Lock()
 		s.latency = 0
+		s.haveLatency = !async
 		s.propMu.Unlock()
+		// Messages go out with the preroll lock held, as in GStreamer: the
+		// parent must see ASYNC_START before the ASYNC_DONE of a preroll.
 		if async {
 			ret = StateChangeAsync
 			s.PostMessage(NewAsyncStartMessage(s.self))
 		} else {
-			s.propMu.Lock()
-			s.haveLatency = true
-			s.propMu.Unlock()
 			s.PostMessage(NewLatencyMessage(s.self))
 		}
+		s.mu.Unlock()
 	case TransitionPausedToPlaying:
 		s.mu.Lock()
 		if !s.needsPrerollLocked() {
 			s.playingAsync, s.needPreroll = false, false
 			if s.eos {
-				s.mu.Unlock()
 				s.PostMessage(NewEOSMessage(s.self))
-				s.mu.Lock()
 			} else {
 				s.cond.Broadcast()
 			}
@@ -272,9 +270,7 @@ func (s *BaseSink) ChangeState(t StateChange) StateChangeReturn {
 			s.needPreroll, s.playingAsync, s.callPreroll = true, true, true
 			if async {
 				ret = StateChangeAsync
-				s.mu.Unlock()
 				s.PostMessage(NewAsyncStartMessage(s.self))
-				s.mu.Lock()
 			}
 		}
 		s.mu.Unlock()
@@ -306,9 +302,7 @@ func (s *BaseSink) ChangeState(t StateChange) StateChangeReturn {
 				s.playingAsync, s.needPreroll, s.callPreroll = true, true, true
 				if async {
 					ret = StateChangeAsync
-					s.mu.Unlock()
 					s.PostMessage(NewAsyncStartMessage(s.self))
-					s.mu.Lock()
 				}
 			}
 		}

@@ -260,16 +260,21 @@ func (b *Bin) ChangeState(t StateChange) StateChangeReturn {
 	if haveNoPreroll {
 		return StateChangeNoPreroll
 	}
-	if haveAsync && next > StateReady {
-		b.binMu.Lock()
-		pending := len(b.asyncPending) > 0
-		b.inAsync = pending
-		b.binMu.Unlock()
-		if pending {
-			return StateChangeAsync
-		}
+	ret := b.ElementBase.ChangeState(t)
+	if ret == StateChangeFailure || !haveAsync || next <= StateReady {
+		return ret
 	}
-	return b.ElementBase.ChangeState(t)
+	b.binMu.Lock()
+	pending := len(b.asyncPending) > 0
+	b.inAsync = pending
+	b.binMu.Unlock()
+	if !pending {
+		// Every child committed while the bin was changing state: the
+		// result is still ASYNC, for consistency, and the bin completes at
+		// once (gst_bin_change_state_func, gst/gstbin.c:3043).
+		b.finishAsync()
+	}
+	return StateChangeAsync
 }
 
 // setChildState is gst_bin_element_set_state (gst/gstbin.c:2444).

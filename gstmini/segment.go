@@ -545,7 +545,9 @@ func (s *Segment) PositionFromStreamTime(st time.Duration) (time.Duration, bool)
 	if sign != 1 || pos < c.start || (c.stop != cNone && pos > c.stop) {
 		return ClockTimeNone, false
 	}
-	return fromC(pos), true
+	// With Start unset the range checks pass a NONE result through, and C
+	// returns NONE, its failure value (gstsegment.c:701).
+	return fromC(pos), pos != cNone
 }
 
 // positionFromRunningTimeFull is gst_segment_position_from_running_time_full
