@@ -1,0 +1,628 @@
+package trace
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"runtime"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gstmini/workbook/gstmini"
+)
+
+// Phase says what kind of event an Event is (the trace-event format's "ph").
+type Phase byte
+
+// Event phases.
+const (
+	Span    Phase = 'X' // something that took time on one goroutine: a chain call, a clock wait, an upload
+	Instant Phase = 'i' // something that happened at one time: a drop, a DISCONT buffer, EOS, a state change
+	Counter Phase = 'C' // a level that changed: a queue's current-level-buffers
+)
+
+// Event categories (the trace-event format's "cat").
+const (
+	CatChain   = "chain"   // a chain call: a buffer pushed into a sink pad
+	CatClock   = "clock"   // a wait on the pipeline clock
+	CatUpload  = "upload"  // an S3Sink upload: from the end of its sync wait to its "s3sink-upload" message
+	CatQueue   = "queue"   // a queue level, or an overrun
+	CatDrop    = "drop"    // buffers dropped by a queue, or frames a live source lost
+	CatDiscont = "discont" // a buffer with the DISCONT flag
+	CatEOS     = "eos"     // EOS crossing a link, or the pipeline's EOS message
+	CatEvent   = "event"   // a serialized event handled by a pad: a sink waiting for EOS's time
+	CatState   = "state"   // a state change
+	CatMessage = "message" // another bus message: an error, a warning
+)
+
+// An Event is one recorded event. Times are pipeline clock times.
+type Event struct {
+	Phase   Phase
+	Cat     string
+	Name    string
+	Thread  int64         // the goroutine's runtime id; 0 for counters
+	TS      time.Duration // when it began
+	Dur     time.Duration // spans: how long it took
+	Depth   int           // spans and instants: chain calls open on the goroutine when it began
+	Element string        // the element it concerns
+	Value   int64         // counters: the level; drops: how many buffers
+	Args    map[string]any
+
+	// Chain spans: the pad, and the buffer's PTS, size and flow result.
+	Pad  string
+	PTS  time.Duration
+	Size int
+	Flow gstmini.FlowReturn
+}
+
+// Options configure a Tracer.
+type Options struct {
+	// Clock is the clock the pipeline is to run on: a gstcheck.TestClock in
+	// tests. nil selects a new gstmini.SystemClock, as the pipeline would.
+	Clock gstmini.Clock
+	// MaxEvents caps the events kept; later ones are counted but dropped.
+	// 0 means 1<<18 (about 40 MB).
+	MaxEvents int
+}
+
+// A Tracer records what a pipeline's goroutines do. Create it with Attach.
+// All methods are safe for concurrent use.
+type Tracer struct {
+	pipeline *gstmini.Pipeline
+	clock    *Clock
+	max      int
+	appG     int64
+
+	mu      sync.Mutex // every field below
+	events  []Event
+	lost    int
+	threads map[int64]*thread
+	order   []int64 // threads in the order they were first seen
+	qos     map[string]uint64
+	closed  bool
+}
+
+// thread is what the tracer knows about one goroutine.
+type thread struct {
+	id      int64
+	name    string  // the pad whose task it runs, "" until known
+	source  bool    // that pad belongs to a source element
+	frames  []frame // chain calls in progress, outermost first
+	waiting bool    // in a clock wait
+}
+
+// frame is one chain call in progress.
+type frame struct {
+	element string
+	sync    bool          // the element syncs on the clock (a BaseSink with sync=true)
+	start   time.Duration // when the call began
+	waitEnd time.Duration // end of the call's first clock wait, or -1
+}
+
+// ErrNotNull is returned by Attach when the pipeline is not in NULL: probes
+// can only be linked into a pipeline that does not run.
+var ErrNotNull = errors.New("trace: the pipeline must be in state NULL")
+
+// Attach instruments pipeline p, which must be in state NULL and not yet
+// have played, and starts recording. It makes p use Options.Clock wrapped
+// in a Clock (gstmini.Pipeline.UseClock), puts a probe element on every
+// link between p's children, and installs a sync handler on p's bus
+// (replacing any other). Call Close once p is back in NULL.
+func Attach(p *gstmini.Pipeline, o Options) (*Tracer, error) {
+	if cur, pending := p.State(); cur != gstmini.StateNull || pending != gstmini.StateVoidPending {
+		return nil, fmt.Errorf("attach to %s (%s): %w", p.Name(), cur, ErrNotNull)
+	}
+	inner := o.Clock
+	if inner == nil {
+		inner = gstmini.NewSystemClock()
+	}
+	t := &Tracer{
+		pipeline: p,
+		max:      o.MaxEvents,
+		appG:     goid(),
+		threads:  map[int64]*thread{},
+		qos:      map[string]uint64{},
+	}
+	if t.max <= 0 {
+		t.max = 1 << 18
+	}
+	t.clock = &Clock{inner: inner, t: t}
+	t.thread(t.appG).name = "application"
+	if err := t.insertProbes(); err != nil {
+		return nil, err
+	}
+	p.UseClock(t.clock)
+	p.Bus().SetSyncHandler(t.onMessage)
+	return t, nil
+}
+
+// Close stops recording and removes the bus sync handler. The probes stay
+// in the pipeline, which can still run; they record nothing any more.
+func (t *Tracer) Close() {
+	t.pipeline.Bus().SetSyncHandler(nil)
+	t.mu.Lock()
+	t.closed = true
+	t.mu.Unlock()
+}
+
+// Clock returns the clock the pipeline runs on: the tracing wrapper.
+func (t *Tracer) Clock() *Clock { return t.clock }
+
+// Events returns a copy of the recorded events, in the order recorded.
+func (t *Tracer) Events() []Event {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return append([]Event(nil), t.events...)
+}
+
+// Len returns how many events were recorded.
+func (t *Tracer) Len() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return len(t.events)
+}
+
+// Lost returns how many events were dropped because MaxEvents was reached.
+func (t *Tracer) Lost() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.lost
+}
+
+// ThreadState is what a goroutine is doing.
+type ThreadState struct {
+	ID      int64
+	Name    string // the pad whose task it runs, "application", or ""
+	Source  bool   // that pad belongs to a source element
+	Depth   int    // chain calls and serialized events in progress
+	Waiting bool   // in a clock wait
+}
+
+// LinkStats counts the buffers that crossed one link.
+type LinkStats struct {
+	Src, Sink string // the pads: "queue0:src", "hlssegmenter0:sink"
+	Entered   int    // chain calls of Sink begun
+	Returned  int    // chain calls of Sink returned
+}
+
+// QueueState is a queue's level and drops.
+type QueueState struct {
+	Buffers uint64 // current-level-buffers
+	Dropped uint64 // dropped
+}
+
+// A Snapshot is what the tracer sees at one instant: every goroutine seen
+// so far, every link, every queue. Tests that drive a pipeline on a test
+// clock use it to know when every goroutine has settled.
+type Snapshot struct {
+	Threads []ThreadState
+	Links   []LinkStats
+	Queues  map[string]QueueState // by element name
+}
+
+// Snapshot returns the tracer's view now, taken at one instant: the
+// counters and the queue levels are read under the lock every recording
+// takes.
+func (t *Tracer) Snapshot() Snapshot {
+	var probes []*probe
+	var queues []*gstmini.ElementBase
+	for _, c := range t.pipeline.Children() {
+		if pr, ok := c.(*probe); ok {
+			probes = append(probes, pr)
+		} else if isQueue(c) {
+			queues = append(queues, c.Base())
+		}
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var s Snapshot
+	for _, id := range t.order {
+		th := t.threads[id]
+		s.Threads = append(s.Threads, ThreadState{ID: id, Name: th.name, Source: th.source, Depth: len(th.frames), Waiting: th.waiting})
+	}
+	for _, pr := range probes {
+		s.Links = append(s.Links, LinkStats{Src: pr.upPad.String(), Sink: pr.downPad, Entered: pr.entered, Returned: pr.returned})
+	}
+	s.Queues = map[string]QueueState{}
+	for _, q := range queues {
+		lv, _ := q.Property("current-level-buffers")
+		dr, _ := q.Property("dropped")
+		level, _ := lv.(uint64)
+		dropped, _ := dr.(uint64)
+		s.Queues[q.Name()] = QueueState{Buffers: level, Dropped: dropped}
+	}
+	return s
+}
+
+// now returns the pipeline clock's time.
+func (t *Tracer) now() time.Duration { return t.clock.inner.Time() }
+
+// thread returns goroutine g's record, creating it. t.mu must be held.
+func (t *Tracer) thread(g int64) *thread {
+	th := t.threads[g]
+	if th == nil {
+		th = &thread{id: g}
+		t.threads[g] = th
+		t.order = append(t.order, g)
+	}
+	return th
+}
+
+// addLocked records ev unless closed or full. t.mu must be held.
+func (t *Tracer) addLocked(ev Event) {
+	if t.closed {
+		return
+	}
+	if len(t.events) >= t.max {
+		t.lost++
+		return
+	}
+	t.events = append(t.events, ev)
+}
+
+// goid returns the calling goroutine's runtime id, read from its stack
+// header "goroutine 18 [running]:". Go has no API for it; the tracer needs
+// it to give each goroutine its own track.
+func goid() int64 {
+	var buf [64]byte
+	b := buf[:runtime.Stack(buf[:], false)]
+	b = bytes.TrimPrefix(b, []byte("goroutine "))
+	if i := bytes.IndexByte(b, ' '); i > 0 {
+		b = b[:i]
+	}
+	id, _ := strconv.ParseInt(string(b), 10, 64)
+	return id
+}
+
+// ---- the clock ----
+
+// Clock is a gstmini.Clock that records every wait of the clock it wraps
+// as a span on the waiting goroutine's track. Attach creates it.
+type Clock struct {
+	inner gstmini.Clock
+	t     *Tracer
+}
+
+// Inner returns the wrapped clock.
+func (c *Clock) Inner() gstmini.Clock { return c.inner }
+
+// Time returns the wrapped clock's time.
+func (c *Clock) Time() time.Duration { return c.inner.Time() }
+
+// WaitID waits on the wrapped clock and records the wait.
+func (c *Clock) WaitID(id *gstmini.ClockID) (gstmini.ClockReturn, time.Duration) {
+	t := c.t
+	g := goid()
+	start := c.inner.Time()
+	t.mu.Lock()
+	th := t.thread(g)
+	th.waiting = true
+	t.mu.Unlock()
+
+	ret, jitter := c.inner.WaitID(id)
+
+	end := c.inner.Time()
+	t.mu.Lock()
+	th.waiting = false
+	ev := Event{Phase: Span, Cat: CatClock, Name: "clock wait", Thread: g, TS: start, Dur: end - start, Depth: len(th.frames),
+		Args: map[string]any{"until": gstmini.TimeString(id.Time()), "result": ret.String(), "jitter": jitter.String()}}
+	if n := len(th.frames); n > 0 {
+		f := &th.frames[n-1]
+		ev.Element = f.element
+		if f.waitEnd < 0 {
+			f.waitEnd = end
+		}
+	} else {
+		ev.Element = th.name
+	}
+	t.addLocked(ev)
+	t.mu.Unlock()
+	return ret, jitter
+}
+
+// ---- probes ----
+
+// probe sits on one link, between an element's source pad and the sink pad
+// it was linked to, and records what crosses it.
+type probe struct {
+	gstmini.ElementBase
+	t         *Tracer
+	gid       atomic.Int64 // the goroutine pushing buffers into the probe, 0 until known
+	entered   int          // chain calls begun; guarded by t.mu
+	returned  int          // chain calls returned; guarded by t.mu
+	sink, src *gstmini.Pad
+	upPad     *gstmini.Pad         // the upstream element's source pad
+	down      gstmini.Element      // the downstream element
+	downPad   string               // "fakesink0:sink"
+	chainName string               // "chain fakesink0"
+	upQueue   *gstmini.ElementBase // the upstream element, if it is a queue
+	downQueue *gstmini.ElementBase // the downstream element, if it is a queue
+}
+
+// IsProbe reports whether e is one of the probe elements Attach puts on
+// links; tools that list a pipeline's elements skip them.
+func IsProbe(e gstmini.Element) bool {
+	_, ok := e.(*probe)
+	return ok
+}
+
+// isQueue reports whether e reports queue levels.
+func isQueue(e gstmini.Element) bool {
+	_, ok1 := e.Base().FindProperty("current-level-buffers")
+	_, ok2 := e.Base().FindProperty("dropped")
+	return ok1 && ok2
+}
+
+func (t *Tracer) insertProbes() error {
+	p := t.pipeline
+	type link struct{ src, sink *gstmini.Pad }
+	var links []link
+	for _, c := range p.Children() {
+		for _, pad := range c.Base().SrcPads() {
+			if peer := pad.Peer(); peer != nil {
+				links = append(links, link{pad, peer})
+			}
+		}
+	}
+	for _, l := range links {
+		up, down := l.src.Parent(), l.sink.Parent()
+		pr := &probe{t: t, upPad: l.src, down: down, downPad: l.sink.String(), chainName: "chain " + down.Base().Name()}
+		pr.Init(pr, "trace:"+l.src.String()+">"+l.sink.String())
+		if isQueue(up) {
+			pr.upQueue = up.Base()
+		}
+		if isQueue(down) {
+			pr.downQueue = down.Base()
+		}
+		pr.sink = gstmini.NewPad("sink", gstmini.PadSink)
+		pr.src = gstmini.NewPad("src", gstmini.PadSrc)
+		pr.sink.SetChainFunc(pr.chain)
+		pr.sink.SetEventFunc(pr.event)
+		if err := pr.AddPad(pr.sink); err != nil {
+			return err
+		}
+		if err := pr.AddPad(pr.src); err != nil {
+			return err
+		}
+		if err := l.src.Unlink(l.sink); err != nil {
+			return err
+		}
+		if err := p.Add(pr); err != nil {
+			return err
+		}
+		if err := l.src.Link(pr.sink); err != nil {
+			return err
+		}
+		if err := pr.src.Link(l.sink); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ChangeState forgets the goroutine that pushes into the probe: after a
+// state change the upstream task may run on a new goroutine.
+func (pr *probe) ChangeState(t gstmini.StateChange) gstmini.StateChangeReturn {
+	pr.gid.Store(0)
+	return pr.ElementBase.ChangeState(t)
+}
+
+// chain records the chain call of the downstream pad around pushing buf on.
+// Buffers cross a link on one goroutine, the upstream task's, from the
+// moment streaming starts until the next state change: the probe looks its
+// id up once (a stack read costs microseconds) and keeps it.
+func (pr *probe) chain(_ *gstmini.Pad, _ gstmini.Element, buf *gstmini.Buffer) gstmini.FlowReturn {
+	t := pr.t
+	if pr.upQueue != nil {
+		t.sampleQueue(pr.upQueue)
+	}
+	g := pr.gid.Load()
+	if g == 0 {
+		g = goid()
+		pr.gid.Store(g)
+	}
+	downName := pr.down.Base().Name()
+	syncOn := false
+	if v, err := pr.down.Base().Property("sync"); err == nil {
+		syncOn, _ = v.(bool)
+	}
+	pts, size, discont := buf.PTS, buf.Size(), buf.HasFlags(gstmini.BufferFlagDiscont)
+	start := t.now()
+	t.mu.Lock()
+	th := t.thread(g)
+	if th.name == "" {
+		th.name, th.source = taskOwner(pr.upPad)
+	}
+	depth := len(th.frames)
+	pr.entered++
+	th.frames = append(th.frames, frame{element: downName, sync: syncOn, start: start, waitEnd: -1})
+	if discont {
+		t.addLocked(Event{Phase: Instant, Cat: CatDiscont, Name: "DISCONT", Thread: g, TS: start, Depth: depth, Element: downName,
+			Args: map[string]any{"pad": pr.downPad, "pts": gstmini.TimeString(pts)}})
+	}
+	t.mu.Unlock()
+
+	ret := pr.src.Push(buf)
+
+	end := t.now()
+	t.mu.Lock()
+	th.frames = th.frames[:len(th.frames)-1]
+	pr.returned++
+	t.addLocked(Event{Phase: Span, Cat: CatChain, Name: pr.chainName, Thread: g, TS: start, Dur: end - start, Depth: depth, Element: downName,
+		Pad: pr.downPad, PTS: pts, Size: size, Flow: ret})
+	t.mu.Unlock()
+	if pr.downQueue != nil {
+		t.sampleQueue(pr.downQueue)
+	}
+	return ret
+}
+
+// event records the handling of serialized events by the downstream pad
+// (a span when it takes time, as a sink waiting for EOS's time does), and
+// EOS, and passes every event on.
+func (pr *probe) event(pad *gstmini.Pad, parent gstmini.Element, ev *gstmini.Event) bool {
+	t := pr.t
+	typ := ev.Type()
+	if !typ.IsSerialized() {
+		return pad.EventDefault(parent, ev)
+	}
+	g := goid()
+	downName := pr.down.Base().Name()
+	start := t.now()
+	t.mu.Lock()
+	th := t.thread(g)
+	if th.name == "" {
+		th.name, th.source = taskOwner(pr.upPad)
+	}
+	depth := len(th.frames)
+	th.frames = append(th.frames, frame{element: downName, start: start, waitEnd: -1})
+	if typ == gstmini.EventEOS {
+		t.addLocked(Event{Phase: Instant, Cat: CatEOS, Name: "EOS", Thread: g, TS: start, Depth: depth,
+			Element: downName, Args: map[string]any{"pad": pr.downPad}})
+	}
+	t.mu.Unlock()
+
+	ok := pad.EventDefault(parent, ev)
+
+	end := t.now()
+	t.mu.Lock()
+	th.frames = th.frames[:len(th.frames)-1]
+	if end > start || typ == gstmini.EventEOS {
+		t.addLocked(Event{Phase: Span, Cat: CatEvent, Name: "event " + typ.String() + " " + downName, Thread: g, TS: start, Dur: end - start,
+			Depth: depth, Element: downName, Args: map[string]any{"pad": pr.downPad, "handled": ok}})
+	}
+	t.mu.Unlock()
+	if pr.downQueue != nil && typ == gstmini.EventEOS {
+		t.sampleQueue(pr.downQueue)
+	}
+	return ok
+}
+
+// taskOwner names the goroutine that pushes out of pad: the pad whose task
+// runs it, found by walking upstream through elements without a task of
+// their own (and through probes). source reports that the pad belongs to
+// a source element, whose clock waits outside pushes are captures.
+func taskOwner(pad *gstmini.Pad) (name string, source bool) {
+	for i := 0; pad != nil && i < 100; i++ {
+		parent := pad.Parent()
+		if pad.TaskState() != gstmini.TaskStopped || parent == nil {
+			break
+		}
+		sinks := parent.Base().SinkPads()
+		if len(sinks) == 0 || sinks[0].Peer() == nil {
+			break
+		}
+		pad = sinks[0].Peer()
+	}
+	if pad == nil {
+		return "", false
+	}
+	parent := pad.Parent()
+	return pad.String(), parent != nil && parent.Base().Flags()&gstmini.ElementFlagSource != 0
+}
+
+// sampleQueue records the queue's level if it changed, and its drops. It
+// reads them with t.mu held, so the samples are recorded in the order they
+// were read and the last one is the queue's level (every enqueue and
+// dequeue is followed by a sample). The queue never calls the tracer with
+// its lock held, so t.mu before the queue's lock cannot deadlock.
+func (t *Tracer) sampleQueue(q *gstmini.ElementBase) {
+	g := goid()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	lv, err1 := q.Property("current-level-buffers")
+	dr, err2 := q.Property("dropped")
+	if err1 != nil || err2 != nil {
+		return
+	}
+	level, _ := lv.(uint64)
+	dropped, _ := dr.(uint64)
+	name := q.Name()
+	now := t.now()
+	th := t.thread(g)
+	key := "level:" + name
+	if last, ok := t.qos[key]; !ok || last != level {
+		t.qos[key] = level
+		t.addLocked(Event{Phase: Counter, Cat: CatQueue, Name: name + " level", TS: now, Element: name, Value: int64(level),
+			Args: map[string]any{"buffers": level}})
+	}
+	key = "dropped:" + name
+	if last := t.qos[key]; dropped > last {
+		t.qos[key] = dropped
+		t.addLocked(Event{Phase: Instant, Cat: CatDrop, Name: name + " dropped", Thread: g, TS: now, Depth: len(th.frames), Element: name,
+			Value: int64(dropped - last), Args: map[string]any{"dropped": dropped - last, "total": dropped}})
+	}
+}
+
+// ---- the bus ----
+
+// onMessage is the bus sync handler: it runs on the goroutine that posted.
+func (t *Tracer) onMessage(m *gstmini.Message) gstmini.BusSyncReply {
+	g := goid()
+	now := t.now()
+	src := m.SrcName()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	th := t.thread(g)
+	depth := len(th.frames)
+	instant := func(cat, name string, value int64, args map[string]any) {
+		t.addLocked(Event{Phase: Instant, Cat: cat, Name: name, Thread: g, TS: now, Depth: depth, Element: src, Value: value, Args: args})
+	}
+	switch m.Type {
+	case gstmini.MessageStateChanged:
+		if _, isProbe := m.Src.(*probe); !isProbe {
+			instant(CatState, fmt.Sprintf("%s %s->%s", src, m.OldState, m.NewState), 0,
+				map[string]any{"pending": m.PendingState.String()})
+		}
+	case gstmini.MessageEOS:
+		instant(CatEOS, "EOS from "+src, 0, nil)
+	case gstmini.MessageError, gstmini.MessageWarning:
+		instant(CatMessage, fmt.Sprintf("%s from %s", m.Type, src), 0, map[string]any{"error": fmt.Sprint(m.Err), "debug": m.Debug})
+	case gstmini.MessageQOS:
+		if last := t.qos["qos:"+src]; m.QOS.Dropped > last {
+			t.qos["qos:"+src] = m.QOS.Dropped
+			instant(CatDrop, src+" lost frames", int64(m.QOS.Dropped-last),
+				map[string]any{"dropped": m.QOS.Dropped - last, "total": m.QOS.Dropped, "pts": gstmini.TimeString(m.QOS.Timestamp)})
+		}
+	case gstmini.MessageElement:
+		switch m.Name {
+		case "overrun":
+			instant(CatQueue, src+" overrun", 0, m.Fields)
+		case "s3sink-upload":
+			t.uploadLocked(th, g, src, now, m.Fields)
+		}
+	}
+	return gstmini.BusPass
+}
+
+// uploadLocked records an upload span ending now: from the end of the
+// sink's sync wait in its chain call (or the call's start when it does
+// not sync) to the upload message.
+func (t *Tracer) uploadLocked(th *thread, g int64, src string, now time.Duration, fields map[string]any) {
+	start := now
+	depth := len(th.frames)
+	for i := len(th.frames) - 1; i >= 0; i-- {
+		f := th.frames[i]
+		if f.element != src {
+			continue
+		}
+		start, depth = f.start, i+1
+		if f.sync && f.waitEnd >= 0 {
+			start = f.waitEnd
+		}
+		break
+	}
+	uri, _ := fields["uri"].(string)
+	t.addLocked(Event{Phase: Span, Cat: CatUpload, Name: "upload " + uri, Thread: g, TS: start, Dur: now - start, Depth: depth,
+		Element: src, Args: map[string]any{"key": fields["key"], "size": fields["size"]}})
+}
+
+// threadName returns the name of goroutine id's track. t.mu must be held.
+func (t *Tracer) threadNameLocked(id int64) string {
+	if th := t.threads[id]; th != nil && th.name != "" {
+		return th.name
+	}
+	return fmt.Sprintf("goroutine %d", id)
+}
