@@ -39,6 +39,14 @@ func (b *Bus) SetSyncHandler(f func(*Message) BusSyncReply) {
 	b.mu.Unlock()
 }
 
+// SyncHandler returns the installed sync handler, or nil, so that a new
+// one can chain to it.
+func (b *Bus) SyncHandler() func(*Message) BusSyncReply {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.sync
+}
+
 // Post queues m. It returns false if the bus is flushing and dropped m.
 func (b *Bus) Post(m *Message) bool {
 	b.mu.Lock()

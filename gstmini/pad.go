@@ -159,6 +159,12 @@ func (p *Pad) StreamLock() *StreamLock { return p.streamLock }
 // SetChainFunc sets the function that receives buffers pushed into this sink pad.
 func (p *Pad) SetChainFunc(f ChainFunc) { p.mu.Lock(); p.chain = f; p.mu.Unlock() }
 
+// ChainFunc returns the pad's chain function, or nil; tracers wrap it.
+func (p *Pad) ChainFunc() ChainFunc { p.mu.Lock(); defer p.mu.Unlock(); return p.chain }
+
+// EventFunc returns the pad's event function, or nil for the default.
+func (p *Pad) EventFunc() EventFunc { p.mu.Lock(); defer p.mu.Unlock(); return p.event }
+
 // SetEventFunc sets the function that handles events arriving at this pad.
 // Without one, the pad forwards events as gst_pad_event_default does.
 func (p *Pad) SetEventFunc(f EventFunc) { p.mu.Lock(); p.event = f; p.mu.Unlock() }

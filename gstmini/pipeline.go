@@ -41,6 +41,13 @@ func (p *Pipeline) UseClock(c Clock) {
 	p.pmu.Unlock()
 }
 
+// FixedClock returns the clock set with UseClock, or nil.
+func (p *Pipeline) FixedClock() Clock {
+	p.pmu.Lock()
+	defer p.pmu.Unlock()
+	return p.fixedClock
+}
+
 // SetDelay sets the time added to the base time when going to PLAYING, so
 // elements get a head start (gst_pipeline_set_delay).
 func (p *Pipeline) SetDelay(d time.Duration) {
