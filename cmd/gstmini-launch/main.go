@@ -263,7 +263,7 @@ func (l *launcher) handle(m *gstmini.Message) bool {
 		l.code = exitError
 		return false
 	case gstmini.MessageStateChanged:
-		if l.o.verbose && !trace.IsProbe(m.Src) {
+		if l.o.verbose {
 			pending := ""
 			if m.PendingState != gstmini.StateVoidPending {
 				pending = fmt.Sprintf(" (pending %s)", m.PendingState)

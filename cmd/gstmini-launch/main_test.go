@@ -214,6 +214,6 @@ func TestLaunch_TraceOutputs(t *testing.T) {
 		}
 	}
 	if strings.Contains(string(dot), "trace:") {
-		t.Errorf("--dot output shows the tracer's probes:\n%s", dot)
+		t.Errorf("--dot output shows elements the tracer added:\n%s", dot)
 	}
 }

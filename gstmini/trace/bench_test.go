@@ -11,9 +11,9 @@ import (
 // BenchmarkPipeline pushes b.N buffers through "fakesrc ! fakesink
 // sync=false", the cost per buffer of a whole pipeline. "off" is the
 // pipeline as gstmini-launch runs it without --trace or --timeline: no
-// Tracer, so nothing is wrapped or inserted and the cost is the core's
-// alone. "on" has a Tracer attached: a probe on the link, a goroutine-id
-// lookup and a recorded span per buffer.
+// Tracer, so nothing is wrapped and the cost is the core's alone. "on" has
+// a Tracer attached: a wrapped chain function, a goroutine-id lookup and a
+// recorded span per buffer.
 func BenchmarkPipeline(b *testing.B) {
 	for _, traced := range []bool{false, true} {
 		name := map[bool]string{false: "off", true: "on"}[traced]

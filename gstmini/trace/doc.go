@@ -15,24 +15,30 @@
 //
 // # How it observes
 //
-// gstmini's core has no tracer hooks, so Attach instruments a pipeline from
-// the outside before it plays:
+// gstmini's core has no tracer hooks (GStreamer's GST_TRACER_* calls), so
+// Attach instruments a pipeline before it plays, changing nothing it does:
 //
-//   - the pipeline gets a Clock that wraps the real one and records every
-//     wait (gst_clock_id_wait), on the goroutine that waits;
-//   - every link src -> sink gets a probe element in between (src -> probe
-//     -> sink) whose chain function records the chain call of the sink pad
-//     and passes the buffer on, and whose event function records EOS;
+//   - the pipeline gets a Clock that wraps the clock it would use and
+//     records every wait (gst_clock_id_wait), on the goroutine that waits;
+//   - every sink pad's chain and event functions are wrapped in place:
+//     the wrappers record the chain call (pad-chain-pre/post) and
+//     serialized events such as EOS around the pad's own functions, so
+//     buffers, events and queries take exactly the path they take untraced;
 //   - a bus sync handler records state changes, errors, QoS (frames a
 //     live source lost), and element messages: a queue's overrun, an
-//     S3Sink's "s3sink-upload" (which closes an upload span).
+//     S3Sink's "s3sink-upload" (which closes an upload span); then it
+//     passes each message to the sync handler installed before, if any.
+//
+// Tracer.Close puts the pads' functions, the clock setting and the sync
+// handler back.
 //
 // Goroutines are told apart by their runtime id; a streaming goroutine's
 // track is named after the pad whose task it runs ("livesource0:src").
 // Times are the pipeline clock's, so a run on gstcheck.TestClock gives the
 // same trace every time.
 //
-// Tracing costs nothing when off: without Attach nothing is wrapped or
-// inserted. When on, each buffer crosses one more pad per link, and each
-// recorded event costs a goroutine-id lookup and a mutex.
+// Tracing costs nothing when off: without Attach nothing is wrapped. When
+// on, each chain call costs a mutex and a recorded event, and each
+// serialized event a goroutine-id lookup too (a stack read; chain calls
+// reuse the id the last event on their pad found).
 package trace

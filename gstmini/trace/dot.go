@@ -15,8 +15,8 @@ import (
 // element a box labelled with its type, name, state and non-default
 // properties, holding its pads (source pads red, sink pads blue, with their
 // activation mode, flags and task), and an edge for each link. Render it
-// with "dot -Tsvg FILE.dot > FILE.svg". The probes a Tracer inserts are
-// left out: their links are drawn as the links they replace. Node names are
+// with "dot -Tsvg FILE.dot > FILE.svg". A Tracer adds nothing to the
+// graph (it wraps pad functions in place). Node names are
 // derived from element and pad names, so the output of a given pipeline in
 // a given state is always the same.
 func WriteDot(w io.Writer, p *gstmini.Pipeline) error {
@@ -35,13 +35,12 @@ func WriteDot(w io.Writer, p *gstmini.Pipeline) error {
 	// GStreamer iterates a bin's children newest first.
 	children := slices.Clone(p.Children())
 	slices.Reverse(children)
-	children = slices.DeleteFunc(children, IsProbe)
 	for i, c := range children {
 		d.element(c, i)
 	}
 	for _, c := range children {
 		for _, pad := range c.Base().SrcPads() {
-			peer := effectivePeer(pad)
+			peer := pad.Peer()
 			if peer == nil || d.ids[peer] == "" {
 				continue
 			}
@@ -65,19 +64,6 @@ func (d *dotWriter) printf(format string, args ...any) {
 	if d.err == nil {
 		_, d.err = fmt.Fprintf(d.w, format, args...)
 	}
-}
-
-// effectivePeer returns pad's peer, looking through probes.
-func effectivePeer(pad *gstmini.Pad) *gstmini.Pad {
-	peer := pad.Peer()
-	for i := 0; peer != nil && i < 10; i++ {
-		pr, ok := peer.Parent().(*probe)
-		if !ok {
-			break
-		}
-		peer = pr.src.Peer()
-	}
-	return peer
 }
 
 // dotID turns a name into a dot identifier.

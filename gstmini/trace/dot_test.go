@@ -21,7 +21,7 @@ func TestWriteDot_Golden(t *testing.T) {
 	// The pipeline's default name depends on the tests run before.
 	golden(t, "pipeline.dot.golden", strings.ReplaceAll(plain.String(), p.Name(), "pipeline0"))
 
-	// With a tracer attached, the probes stay out of the graph.
+	// A tracer attached changes nothing in the graph.
 	tr, err := Attach(p, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -32,7 +32,7 @@ func TestWriteDot_Golden(t *testing.T) {
 		t.Fatal(err)
 	}
 	if traced.String() != plain.String() {
-		t.Errorf("WriteDot with a tracer attached =\n%s\nwant the graph without probes:\n%s", traced.String(), plain.String())
+		t.Errorf("WriteDot with a tracer attached =\n%s\nwant the graph without a tracer:\n%s", traced.String(), plain.String())
 	}
 }
 

@@ -70,10 +70,14 @@ type Options struct {
 // A Tracer records what a pipeline's goroutines do. Create it with Attach.
 // All methods are safe for concurrent use.
 type Tracer struct {
-	pipeline *gstmini.Pipeline
-	clock    *Clock
-	max      int
-	appG     int64
+	pipeline  *gstmini.Pipeline
+	clock     *Clock
+	max       int
+	appG      int64
+	hooks     []*hook                                     // one per sink pad; fixed by Attach
+	prevClock gstmini.Clock                               // the pipeline's fixed clock before Attach, or nil
+	prevSync  func(*gstmini.Message) gstmini.BusSyncReply // the bus sync handler before Attach, or nil
+	closeOnce sync.Once
 
 	mu      sync.Mutex // every field below
 	events  []Event
@@ -101,50 +105,72 @@ type frame struct {
 	waitEnd time.Duration // end of the call's first clock wait, or -1
 }
 
-// ErrNotNull is returned by Attach when the pipeline is not in NULL: probes
-// can only be linked into a pipeline that does not run.
+// ErrNotNull is returned by Attach when the pipeline is not in NULL: the
+// pipeline selects its clock when it goes to PLAYING, and a tracer attached
+// later would see chain calls and events that began before it.
 var ErrNotNull = errors.New("trace: the pipeline must be in state NULL")
 
 // Attach instruments pipeline p, which must be in state NULL and not yet
-// have played, and starts recording. It makes p use Options.Clock wrapped
-// in a Clock (gstmini.Pipeline.UseClock), puts a probe element on every
-// link between p's children, and installs a sync handler on p's bus
-// (replacing any other). Call Close once p is back in NULL.
+// have played, and starts recording. It changes nothing p does:
+//
+//   - p uses a Clock wrapping its own clock (gstmini.Pipeline.UseClock):
+//     Options.Clock, else the clock already set with UseClock, else a new
+//     gstmini.SystemClock, which is what p would have chosen;
+//   - the chain and event functions of the sink pads of p's children are
+//     wrapped in place by functions that record each call around the
+//     pad's own function (the default event handling when it has none);
+//   - a bus sync handler records messages, then passes each to the sync
+//     handler installed before, if any, whose reply it returns.
+//
+// Call Close once p is back in NULL: it puts back the pads' functions, the
+// clock and the sync handler. Tracers and other wrappers of the same pads
+// or bus must be removed in the reverse order they were installed.
 func Attach(p *gstmini.Pipeline, o Options) (*Tracer, error) {
 	if cur, pending := p.State(); cur != gstmini.StateNull || pending != gstmini.StateVoidPending {
 		return nil, fmt.Errorf("attach to %s (%s): %w", p.Name(), cur, ErrNotNull)
 	}
+	prevClock := p.FixedClock()
 	inner := o.Clock
+	if inner == nil {
+		inner = prevClock
+	}
 	if inner == nil {
 		inner = gstmini.NewSystemClock()
 	}
 	t := &Tracer{
-		pipeline: p,
-		max:      o.MaxEvents,
-		appG:     goid(),
-		threads:  map[int64]*thread{},
-		qos:      map[string]uint64{},
+		pipeline:  p,
+		max:       o.MaxEvents,
+		appG:      goid(),
+		threads:   map[int64]*thread{},
+		qos:       map[string]uint64{},
+		prevClock: prevClock,
 	}
 	if t.max <= 0 {
 		t.max = 1 << 18
 	}
 	t.clock = &Clock{inner: inner, t: t}
 	t.thread(t.appG).name = "application"
-	if err := t.insertProbes(); err != nil {
-		return nil, err
-	}
+	t.hookPads()
 	p.UseClock(t.clock)
-	p.Bus().SetSyncHandler(t.onMessage)
+	bus := p.Bus()
+	t.prevSync = bus.SyncHandler()
+	bus.SetSyncHandler(t.syncHandler)
 	return t, nil
 }
 
-// Close stops recording and removes the bus sync handler. The probes stay
-// in the pipeline, which can still run; they record nothing any more.
+// Close stops recording and undoes what Attach did: the sink pads get
+// their own chain and event functions back, the pipeline its previous
+// clock setting and the bus its previous sync handler. The recorded events
+// stay. Calling Close again does nothing.
 func (t *Tracer) Close() {
-	t.pipeline.Bus().SetSyncHandler(nil)
-	t.mu.Lock()
-	t.closed = true
-	t.mu.Unlock()
+	t.closeOnce.Do(func() {
+		t.mu.Lock()
+		t.closed = true
+		t.mu.Unlock()
+		t.unhookPads()
+		t.pipeline.UseClock(t.prevClock)
+		t.pipeline.Bus().SetSyncHandler(t.prevSync)
+	})
 }
 
 // Clock returns the clock the pipeline runs on: the tracing wrapper.
@@ -206,13 +232,16 @@ type Snapshot struct {
 // counters and the queue levels are read under the lock every recording
 // takes.
 func (t *Tracer) Snapshot() Snapshot {
-	var probes []*probe
 	var queues []*gstmini.ElementBase
 	for _, c := range t.pipeline.Children() {
-		if pr, ok := c.(*probe); ok {
-			probes = append(probes, pr)
-		} else if isQueue(c) {
+		if isQueue(c) {
 			queues = append(queues, c.Base())
+		}
+	}
+	ups := make([]string, len(t.hooks))
+	for i, h := range t.hooks {
+		if up := h.upstream(); up != nil {
+			ups[i] = up.String()
 		}
 	}
 	t.mu.Lock()
@@ -222,8 +251,11 @@ func (t *Tracer) Snapshot() Snapshot {
 		th := t.threads[id]
 		s.Threads = append(s.Threads, ThreadState{ID: id, Name: th.name, Source: th.source, Depth: len(th.frames), Waiting: th.waiting})
 	}
-	for _, pr := range probes {
-		s.Links = append(s.Links, LinkStats{Src: pr.upPad.String(), Sink: pr.downPad, Entered: pr.entered, Returned: pr.returned})
+	for i, h := range t.hooks {
+		if ups[i] == "" {
+			continue // not linked
+		}
+		s.Links = append(s.Links, LinkStats{Src: ups[i], Sink: h.padName, Entered: h.entered, Returned: h.returned})
 	}
 	s.Queues = map[string]QueueState{}
 	for _, q := range queues {
@@ -322,110 +354,104 @@ func (c *Clock) WaitID(id *gstmini.ClockID) (gstmini.ClockReturn, time.Duration)
 	return ret, jitter
 }
 
-// ---- probes ----
+// ---- pad hooks ----
 
-// probe sits on one link, between an element's source pad and the sink pad
-// it was linked to, and records what crosses it.
-type probe struct {
-	gstmini.ElementBase
+// hook is the tracer's instrumentation of one sink pad: its chain and
+// event functions are replaced by wrappers that record the call around the
+// pad's own function, as GStreamer's tracer hooks pad-chain-pre/post and
+// pad-push-event-pre/post do. Nothing is inserted in the pipeline: buffers,
+// events and queries take the path they take untraced.
+type hook struct {
 	t         *Tracer
-	gid       atomic.Int64 // the goroutine pushing buffers into the probe, 0 until known
+	pad       *gstmini.Pad
+	chain     gstmini.ChainFunc // the pad's own chain function; nil if it had none (then it is not wrapped)
+	event     gstmini.EventFunc // the pad's own event function; nil means pad.EventDefault
+	element   gstmini.Element   // the pad's element
+	name      string            // the element's name: "fakesink0"
+	padName   string            // "fakesink0:sink"
+	chainName string            // "chain fakesink0"
+	upPad     *gstmini.Pad      // the peer when Attach ran, or nil
+	upQueue   *gstmini.ElementBase
+	downQueue *gstmini.ElementBase
+	gid       atomic.Int64 // the goroutine pushing into pad, 0 until known
 	entered   int          // chain calls begun; guarded by t.mu
 	returned  int          // chain calls returned; guarded by t.mu
-	sink, src *gstmini.Pad
-	upPad     *gstmini.Pad         // the upstream element's source pad
-	down      gstmini.Element      // the downstream element
-	downPad   string               // "fakesink0:sink"
-	chainName string               // "chain fakesink0"
-	upQueue   *gstmini.ElementBase // the upstream element, if it is a queue
-	downQueue *gstmini.ElementBase // the downstream element, if it is a queue
-}
-
-// IsProbe reports whether e is one of the probe elements Attach puts on
-// links; tools that list a pipeline's elements skip them.
-func IsProbe(e gstmini.Element) bool {
-	_, ok := e.(*probe)
-	return ok
 }
 
 // isQueue reports whether e reports queue levels.
 func isQueue(e gstmini.Element) bool {
+	if e == nil {
+		return false
+	}
 	_, ok1 := e.Base().FindProperty("current-level-buffers")
 	_, ok2 := e.Base().FindProperty("dropped")
 	return ok1 && ok2
 }
 
-func (t *Tracer) insertProbes() error {
-	p := t.pipeline
-	type link struct{ src, sink *gstmini.Pad }
-	var links []link
-	for _, c := range p.Children() {
-		for _, pad := range c.Base().SrcPads() {
-			if peer := pad.Peer(); peer != nil {
-				links = append(links, link{pad, peer})
+// hookPads wraps the chain and event functions of the sink pads of p's
+// children.
+func (t *Tracer) hookPads() {
+	for _, c := range t.pipeline.Children() {
+		for _, pad := range c.Base().SinkPads() {
+			h := &hook{t: t, pad: pad, chain: pad.ChainFunc(), event: pad.EventFunc(), element: c,
+				name: c.Base().Name(), padName: pad.String(), chainName: "chain " + c.Base().Name()}
+			if isQueue(c) {
+				h.downQueue = c.Base()
 			}
+			if up := pad.Peer(); up != nil {
+				h.upPad = up
+				if isQueue(up.Parent()) {
+					h.upQueue = up.Parent().Base()
+				}
+			}
+			if h.chain != nil {
+				pad.SetChainFunc(h.chainFn)
+			}
+			pad.SetEventFunc(h.eventFn)
+			t.hooks = append(t.hooks, h)
 		}
 	}
-	for _, l := range links {
-		up, down := l.src.Parent(), l.sink.Parent()
-		pr := &probe{t: t, upPad: l.src, down: down, downPad: l.sink.String(), chainName: "chain " + down.Base().Name()}
-		pr.Init(pr, "trace:"+l.src.String()+">"+l.sink.String())
-		if isQueue(up) {
-			pr.upQueue = up.Base()
-		}
-		if isQueue(down) {
-			pr.downQueue = down.Base()
-		}
-		pr.sink = gstmini.NewPad("sink", gstmini.PadSink)
-		pr.src = gstmini.NewPad("src", gstmini.PadSrc)
-		pr.sink.SetChainFunc(pr.chain)
-		pr.sink.SetEventFunc(pr.event)
-		if err := pr.AddPad(pr.sink); err != nil {
-			return err
-		}
-		if err := pr.AddPad(pr.src); err != nil {
-			return err
-		}
-		if err := l.src.Unlink(l.sink); err != nil {
-			return err
-		}
-		if err := p.Add(pr); err != nil {
-			return err
-		}
-		if err := l.src.Link(pr.sink); err != nil {
-			return err
-		}
-		if err := pr.src.Link(l.sink); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
-// ChangeState forgets the goroutine that pushes into the probe: after a
-// state change the upstream task may run on a new goroutine.
-func (pr *probe) ChangeState(t gstmini.StateChange) gstmini.StateChangeReturn {
-	pr.gid.Store(0)
-	return pr.ElementBase.ChangeState(t)
+// unhookPads gives the pads back their own functions.
+func (t *Tracer) unhookPads() {
+	for _, h := range t.hooks {
+		if h.chain != nil {
+			h.pad.SetChainFunc(h.chain)
+		}
+		h.pad.SetEventFunc(h.event)
+	}
 }
 
-// chain records the chain call of the downstream pad around pushing buf on.
-// Buffers cross a link on one goroutine, the upstream task's, from the
-// moment streaming starts until the next state change: the probe looks its
-// id up once (a stack read costs microseconds) and keeps it.
-func (pr *probe) chain(_ *gstmini.Pad, _ gstmini.Element, buf *gstmini.Buffer) gstmini.FlowReturn {
-	t := pr.t
-	if pr.upQueue != nil {
-		t.sampleQueue(pr.upQueue)
+// upstream returns the pad that pushes into h's pad.
+func (h *hook) upstream() *gstmini.Pad {
+	if h.upPad != nil {
+		return h.upPad
 	}
-	g := pr.gid.Load()
+	return h.pad.Peer()
+}
+
+// chainFn records the chain call of h's pad around the pad's own chain
+// function, on the pushing goroutine.
+//
+// Reading a goroutine's id costs microseconds (a stack read), so chainFn
+// reuses the id of the goroutine that last pushed into the pad. That is
+// the goroutine pushing now: buffers cross a link on one goroutine, the
+// upstream task's, and a new task goroutine (after a stop, a flush) sends
+// sticky events (STREAM_START, SEGMENT) ahead of its first buffer, which
+// eventFn sees and takes the id from. State changes forget the id too.
+func (h *hook) chainFn(pad *gstmini.Pad, parent gstmini.Element, buf *gstmini.Buffer) gstmini.FlowReturn {
+	t := h.t
+	if h.upQueue != nil {
+		t.sampleQueue(h.upQueue)
+	}
+	g := h.gid.Load()
 	if g == 0 {
 		g = goid()
-		pr.gid.Store(g)
+		h.gid.Store(g)
 	}
-	downName := pr.down.Base().Name()
 	syncOn := false
-	if v, err := pr.down.Base().Property("sync"); err == nil {
+	if v, err := h.element.Base().Property("sync"); err == nil {
 		syncOn, _ = v.(bool)
 	}
 	pts, size, discont := buf.PTS, buf.Size(), buf.HasFlags(gstmini.BufferFlagDiscont)
@@ -433,76 +459,98 @@ func (pr *probe) chain(_ *gstmini.Pad, _ gstmini.Element, buf *gstmini.Buffer) g
 	t.mu.Lock()
 	th := t.thread(g)
 	if th.name == "" {
-		th.name, th.source = taskOwner(pr.upPad)
+		// taskOwner takes pad locks: not with t.mu held, which the bus
+		// sync handler takes on goroutines that may hold a pad's lock.
+		t.mu.Unlock()
+		name, source := taskOwner(h.upstream())
+		t.mu.Lock()
+		if th.name == "" {
+			th.name, th.source = name, source
+		}
 	}
 	depth := len(th.frames)
-	pr.entered++
-	th.frames = append(th.frames, frame{element: downName, sync: syncOn, start: start, waitEnd: -1})
+	h.entered++
+	th.frames = append(th.frames, frame{element: h.name, sync: syncOn, start: start, waitEnd: -1})
 	if discont {
-		t.addLocked(Event{Phase: Instant, Cat: CatDiscont, Name: "DISCONT", Thread: g, TS: start, Depth: depth, Element: downName,
-			Args: map[string]any{"pad": pr.downPad, "pts": gstmini.TimeString(pts)}})
+		t.addLocked(Event{Phase: Instant, Cat: CatDiscont, Name: "DISCONT", Thread: g, TS: start, Depth: depth, Element: h.name,
+			Args: map[string]any{"pad": h.padName, "pts": gstmini.TimeString(pts)}})
 	}
 	t.mu.Unlock()
 
-	ret := pr.src.Push(buf)
+	ret := h.chain(pad, parent, buf)
 
 	end := t.now()
 	t.mu.Lock()
 	th.frames = th.frames[:len(th.frames)-1]
-	pr.returned++
-	t.addLocked(Event{Phase: Span, Cat: CatChain, Name: pr.chainName, Thread: g, TS: start, Dur: end - start, Depth: depth, Element: downName,
-		Pad: pr.downPad, PTS: pts, Size: size, Flow: ret})
+	h.returned++
+	t.addLocked(Event{Phase: Span, Cat: CatChain, Name: h.chainName, Thread: g, TS: start, Dur: end - start, Depth: depth, Element: h.name,
+		Pad: h.padName, PTS: pts, Size: size, Flow: ret})
 	t.mu.Unlock()
-	if pr.downQueue != nil {
-		t.sampleQueue(pr.downQueue)
+	if h.downQueue != nil {
+		t.sampleQueue(h.downQueue)
 	}
 	return ret
 }
 
-// event records the handling of serialized events by the downstream pad
-// (a span when it takes time, as a sink waiting for EOS's time does), and
-// EOS, and passes every event on.
-func (pr *probe) event(pad *gstmini.Pad, parent gstmini.Element, ev *gstmini.Event) bool {
-	t := pr.t
+// callEvent calls the pad's own event function, or the default handling.
+func (h *hook) callEvent(pad *gstmini.Pad, parent gstmini.Element, ev *gstmini.Event) bool {
+	if h.event != nil {
+		return h.event(pad, parent, ev)
+	}
+	return pad.EventDefault(parent, ev)
+}
+
+// eventFn records the handling of serialized events by h's pad (a span
+// when it takes time, as a sink waiting for EOS's time does), and EOS,
+// around the pad's own event function.
+func (h *hook) eventFn(pad *gstmini.Pad, parent gstmini.Element, ev *gstmini.Event) bool {
+	t := h.t
 	typ := ev.Type()
 	if !typ.IsSerialized() {
-		return pad.EventDefault(parent, ev)
+		return h.callEvent(pad, parent, ev)
 	}
 	g := goid()
-	downName := pr.down.Base().Name()
+	h.gid.Store(g)
 	start := t.now()
 	t.mu.Lock()
 	th := t.thread(g)
 	if th.name == "" {
-		th.name, th.source = taskOwner(pr.upPad)
+		// taskOwner takes pad locks: not with t.mu held, which the bus
+		// sync handler takes on goroutines that may hold a pad's lock.
+		t.mu.Unlock()
+		name, source := taskOwner(h.upstream())
+		t.mu.Lock()
+		if th.name == "" {
+			th.name, th.source = name, source
+		}
 	}
 	depth := len(th.frames)
-	th.frames = append(th.frames, frame{element: downName, start: start, waitEnd: -1})
+	th.frames = append(th.frames, frame{element: h.name, start: start, waitEnd: -1})
 	if typ == gstmini.EventEOS {
 		t.addLocked(Event{Phase: Instant, Cat: CatEOS, Name: "EOS", Thread: g, TS: start, Depth: depth,
-			Element: downName, Args: map[string]any{"pad": pr.downPad}})
+			Element: h.name, Args: map[string]any{"pad": h.padName}})
 	}
 	t.mu.Unlock()
 
-	ok := pad.EventDefault(parent, ev)
+	ok := h.callEvent(pad, parent, ev)
 
 	end := t.now()
 	t.mu.Lock()
 	th.frames = th.frames[:len(th.frames)-1]
 	if end > start || typ == gstmini.EventEOS {
-		t.addLocked(Event{Phase: Span, Cat: CatEvent, Name: "event " + typ.String() + " " + downName, Thread: g, TS: start, Dur: end - start,
-			Depth: depth, Element: downName, Args: map[string]any{"pad": pr.downPad, "handled": ok}})
+		t.addLocked(Event{Phase: Span, Cat: CatEvent, Name: "event " + typ.String() + " " + h.name, Thread: g, TS: start, Dur: end - start,
+			Depth: depth, Element: h.name, Args: map[string]any{"pad": h.padName, "handled": ok}})
 	}
 	t.mu.Unlock()
-	if pr.downQueue != nil && typ == gstmini.EventEOS {
-		t.sampleQueue(pr.downQueue)
+	if h.downQueue != nil && typ == gstmini.EventEOS {
+		t.sampleQueue(h.downQueue)
 	}
 	return ok
 }
 
 // taskOwner names the goroutine that pushes out of pad: the pad whose task
 // runs it, found by walking upstream through elements without a task of
-// their own (and through probes). source reports that the pad belongs to
+// their own. source reports that the pad belongs to
 // a source element, whose clock waits outside pushes are captures.
 func taskOwner(pad *gstmini.Pad) (name string, source bool) {
 	for i := 0; pad != nil && i < 100; i++ {
@@ -558,8 +606,18 @@ func (t *Tracer) sampleQueue(q *gstmini.ElementBase) {
 
 // ---- the bus ----
 
-// onMessage is the bus sync handler: it runs on the goroutine that posted.
-func (t *Tracer) onMessage(m *gstmini.Message) gstmini.BusSyncReply {
+// syncHandler is the bus sync handler: it records m, then lets the handler
+// installed before Attach decide about it.
+func (t *Tracer) syncHandler(m *gstmini.Message) gstmini.BusSyncReply {
+	t.onMessage(m)
+	if t.prevSync != nil {
+		return t.prevSync(m)
+	}
+	return gstmini.BusPass
+}
+
+// onMessage records m; it runs on the goroutine that posted.
+func (t *Tracer) onMessage(m *gstmini.Message) {
 	g := goid()
 	now := t.now()
 	src := m.SrcName()
@@ -572,10 +630,11 @@ func (t *Tracer) onMessage(m *gstmini.Message) gstmini.BusSyncReply {
 	}
 	switch m.Type {
 	case gstmini.MessageStateChanged:
-		if _, isProbe := m.Src.(*probe); !isProbe {
-			instant(CatState, fmt.Sprintf("%s %s->%s", src, m.OldState, m.NewState), 0,
-				map[string]any{"pending": m.PendingState.String()})
+		for _, h := range t.hooks {
+			h.gid.Store(0) // a task may restart on a new goroutine
 		}
+		instant(CatState, fmt.Sprintf("%s %s->%s", src, m.OldState, m.NewState), 0,
+			map[string]any{"pending": m.PendingState.String()})
 	case gstmini.MessageEOS:
 		instant(CatEOS, "EOS from "+src, 0, nil)
 	case gstmini.MessageError, gstmini.MessageWarning:
@@ -594,7 +653,6 @@ func (t *Tracer) onMessage(m *gstmini.Message) gstmini.BusSyncReply {
 			t.uploadLocked(th, g, src, now, m.Fields)
 		}
 	}
-	return gstmini.BusPass
 }
 
 // uploadLocked records an upload span ending now: from the end of the
