@@ -766,8 +766,7 @@ func init() {
 var knownMismatches = []struct {
 	name  string
 	match func(o op, in input) bool
-}{
-}
+}{}
 
 var allowKnown = os.Getenv("GSTREFERENCE_ALLOW_KNOWN") == "1"
 
