@@ -816,3 +816,12 @@ func FuzzSegmentRoundTrip(f *testing.F) {
 		}
 	})
 }
+
+// TestSegmentStringPrintsANegativeOffsetWithASign pins a known difference:
+// GStreamer's GST_SEGMENT_FORMAT prints a negative offset as the wrapped
+// guint64; gstmini prints it signed, as TimeString does.
+func TestSegmentStringPrintsANegativeOffsetWithASign(t *testing.T) {
+	s := NewSegment()
+	s.Offset = -500 * time.Millisecond
+	assert.Contains(t, s.String(), "offset=-0:00:00.500000000")
+}
