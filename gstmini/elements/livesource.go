@@ -161,7 +161,11 @@ func (s *LiveSource) installProperties() {
 }
 
 // FramesCaptured returns how many frames Create delivered since the source
-// last went READY→PAUSED (the "frames-captured" property).
+// last went READY→PAUSED (the "frames-captured" property). A frame captured
+// while EOS was being sent to the source is counted although BaseSrc then
+// discards it, as GStreamer's basesrc discards a buffer created during a
+// forced EOS (gst_base_src_get_range); so it can exceed the frames pushed
+// by one.
 func (s *LiveSource) FramesCaptured() uint64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
