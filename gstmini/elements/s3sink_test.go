@@ -445,3 +445,18 @@ func TestS3Sink_WithSegmenterWritesDirStore(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, entries, 4, "three segments and the playlist, no temporary files")
 }
+
+// TestS3Sink_PauseDuringUploadDropsTheSegment pins a known difference: a
+// render interrupted by PLAYING→PAUSED returns FlowFlushing and the segment
+// is not uploaded, where a GStreamer sink would wait in
+// gst_base_sink_wait_preroll and carry on when PLAYING again (gstmini's
+// BaseSink has no wait_preroll for renders).
+func TestS3Sink_PauseDuringUploadDropsTheSegment(t *testing.T) {
+	r := newS3Rig(t, "sync", false, "async", false, "upload-latency", time.Second)
+	r.startStream()
+	done := r.goPush(s3Segment(0, 0, 6*time.Second))
+	r.clock.WaitForPendingIDs(t, 1) // blocked in the upload wait
+	r.sink.SetState(gstmini.StatePaused)
+	assert.Equal(t, gstmini.FlowFlushing, r.result(done), "the interrupted upload reports flushing")
+	assert.Empty(t, r.sink.Uploads(), "and the segment is not uploaded")
+}
