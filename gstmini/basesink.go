@@ -780,6 +780,23 @@ func (s *BaseSink) doPreroll(buf *Buffer) FlowReturn {
 	return FlowOK
 }
 
+// WaitPreroll blocks a Render (or Prepare, Preroll) hook that Unlock
+// interrupted for PLAYING→PAUSED until the sink plays again, returning
+// FlowOK, or is flushed or shut down, returning FlowFlushing
+// (gst_base_sink_wait_preroll, gstbasesink.c:2432). A sink whose render
+// blocks calls it after Unlock made the render return early, then carries
+// on. Call it only from those hooks: they run with the preroll lock held,
+// which the wait releases.
+func (s *BaseSink) WaitPreroll() FlowReturn {
+	s.havePreroll = true
+	s.cond.Wait()
+	s.havePreroll = false
+	if s.flushing {
+		return FlowFlushing
+	}
+	return FlowOK
+}
+
 // commitState is gst_base_sink_commit_state (gstbasesink.c:1674): the
 // first buffer (or EOS) has arrived, so the async state change completes.
 // Called with s.mu held.

@@ -64,8 +64,12 @@ type Upload struct {
 //
 // A flush (FLUSH_START), PLAYING→PAUSED or shutdown calls Unlock, which
 // unschedules the upload wait and cancels the store's context, and keeps
-// new waits from starting until UnlockStop: Render returns FlowFlushing at
-// once and the segment is not uploaded. A store error posts an ERROR
+// new waits from starting until UnlockStop. Render then waits in preroll
+// (BaseSink.WaitPreroll, as GStreamer sinks call
+// gst_base_sink_wait_preroll): after a pause it finishes the upload when
+// PLAYING again, at the clock time it would have ended anyway (the network
+// does not pause); after a flush or shutdown it returns FlowFlushing and the
+// segment is not uploaded. A store error posts an ERROR
 // message naming the element, the key and the error, and Render returns
 // FlowError.
 //
@@ -87,11 +91,6 @@ type Upload struct {
 //   - "segments-uploaded" (gstmini addition, read-only, guint64).
 //   - BaseSink's: sync (TRUE), async (TRUE), max-lateness, qos, ts-offset,
 //     render-delay, processing-deadline.
-//
-// Differences from GStreamer: a GStreamer sink whose render is unlocked by
-// PLAYING→PAUSED calls gst_base_sink_wait_preroll and resumes in PLAYING;
-// gstmini's BaseSink has no such call, so S3Sink drops the segment and
-// returns FlowFlushing.
 //
 // All methods are safe for concurrent use.
 type S3Sink struct {
@@ -240,15 +239,15 @@ func s3RunningTime(clock gstmini.Clock, base time.Duration) time.Duration {
 	return clock.Time() - base
 }
 
-// waitUpload waits latency on clock, unless unlocked. It returns FlowOK
-// once the wait is over, FlowFlushing if Unlock interrupted it.
-func (s *S3Sink) waitUpload(clock gstmini.Clock, latency time.Duration) gstmini.FlowReturn {
+// waitUpload waits until clock reaches end, unless unlocked. It returns
+// FlowOK once the wait is over, FlowFlushing if Unlock interrupted it.
+func (s *S3Sink) waitUpload(clock gstmini.Clock, end time.Duration) gstmini.FlowReturn {
 	s.mu.Lock()
 	if s.unlocked {
 		s.mu.Unlock()
 		return gstmini.FlowFlushing
 	}
-	id := gstmini.NewSingleShotID(clock, clock.Time()+latency)
+	id := gstmini.NewSingleShotID(clock, end)
 	s.waitID = id
 	s.mu.Unlock()
 	ret, _ := id.Wait()
@@ -294,8 +293,14 @@ func (s *S3Sink) render(buf *gstmini.Buffer) gstmini.FlowReturn {
 	latency, count := s.uploadLatency, s.uploaded
 	s.mu.Unlock()
 	if latency > 0 && clock != nil {
-		if ret := s.waitUpload(clock, latency); ret != gstmini.FlowOK {
-			return ret
+		// The upload takes latency of clock time, paused or not: a pause
+		// interrupts the wait (Unlock), the render waits in preroll, and
+		// when PLAYING again it waits for what is left, if anything.
+		end := clock.Time() + latency
+		for s.waitUpload(clock, end) != gstmini.FlowOK {
+			if s.WaitPreroll() != gstmini.FlowOK {
+				return gstmini.FlowFlushing
+			}
 		}
 	}
 
@@ -310,8 +315,13 @@ func (s *S3Sink) render(buf *gstmini.Buffer) gstmini.FlowReturn {
 	frames, _ := buf.Meta[MetaHLSFrames].([]time.Duration)
 	key := s.key(uri)
 	unlocked, err := s.put(key, buf.Data)
-	if unlocked {
-		return gstmini.FlowFlushing
+	for unlocked {
+		// Interrupted by PLAYING→PAUSED: upload again once playing, unless
+		// the sink is flushing (gst_base_sink_wait_preroll).
+		if s.WaitPreroll() != gstmini.FlowOK {
+			return gstmini.FlowFlushing
+		}
+		unlocked, err = s.put(key, buf.Data)
 	}
 	if err != nil {
 		s.PostError(fmt.Errorf("%s: could not upload %q: %w", s.Name(), key, err), "s3sink render")

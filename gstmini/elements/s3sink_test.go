@@ -446,17 +446,27 @@ func TestS3Sink_WithSegmenterWritesDirStore(t *testing.T) {
 	assert.Len(t, entries, 4, "three segments and the playlist, no temporary files")
 }
 
-// TestS3Sink_PauseDuringUploadDropsTheSegment pins a known difference: a
-// render interrupted by PLAYING→PAUSED returns FlowFlushing and the segment
-// is not uploaded, where a GStreamer sink would wait in
-// gst_base_sink_wait_preroll and carry on when PLAYING again (gstmini's
-// BaseSink has no wait_preroll for renders).
-func TestS3Sink_PauseDuringUploadDropsTheSegment(t *testing.T) {
+// TestS3Sink_PauseDuringUploadFinishesWhenPlayingAgain: PLAYING→PAUSED
+// interrupts the upload wait (Unlock); the render waits in preroll
+// (gst_base_sink_wait_preroll) and, back in PLAYING, finishes the upload at
+// the clock time it would have ended anyway.
+func TestS3Sink_PauseDuringUploadFinishesWhenPlayingAgain(t *testing.T) {
 	r := newS3Rig(t, "sync", false, "async", false, "upload-latency", time.Second)
 	r.startStream()
 	done := r.goPush(s3Segment(0, 0, 6*time.Second))
-	r.clock.WaitForPendingIDs(t, 1) // blocked in the upload wait
-	r.sink.SetState(gstmini.StatePaused)
-	assert.Equal(t, gstmini.FlowFlushing, r.result(done), "the interrupted upload reports flushing")
-	assert.Empty(t, r.sink.Uploads(), "and the segment is not uploaded")
+	first := r.clock.WaitForNextPendingIDT(t) // blocked in the upload wait, until 1 s
+	require.Equal(t, time.Second, first.Time())
+	require.Equal(t, gstmini.StateChangeSuccess, r.sink.SetState(gstmini.StatePaused))
+	r.notDone(done, "while PAUSED: the render waits in preroll")
+	assert.Zero(t, r.clock.PendingIDCount(), "the upload wait was unscheduled by the pause")
+	assert.Empty(t, r.sink.Uploads())
+
+	require.NoError(t, r.clock.SetTime(400*time.Millisecond))
+	require.Equal(t, gstmini.StateChangeSuccess, r.sink.SetState(gstmini.StatePlaying))
+	again := r.clock.WaitForNextPendingIDT(t)
+	assert.Equal(t, time.Second, again.Time(), "the upload still ends at 1 s of clock time")
+	require.NoError(t, r.clock.SetTime(time.Second))
+	r.clock.ProcessID(again)
+	assert.Equal(t, gstmini.FlowOK, r.result(done))
+	require.Len(t, r.sink.Uploads(), 1, "the segment was uploaded")
 }
