@@ -10,7 +10,7 @@ import (
 )
 
 // Numbers marked "run-checked" come from the real GStreamer 1.22.0
-// (/work/shared/GSTREAMER-1.22-FACTS.md, section 1); the others follow from
+// (the project's GStreamer 1.22 fact sheet, section 1); the others follow from
 // the C source of gst/gstsegment.c.
 
 const none = ClockTimeNone
