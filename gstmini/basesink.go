@@ -416,8 +416,9 @@ func (s *BaseSink) chain(buf *Buffer) FlowReturn {
 		return ret
 	}
 	if late && !prepared {
-		s.dropLate(buf)
-		s.performQoS(true)
+		if s.dropLate(buf) {
+			s.performQoS(true)
+		}
 		buf.Unref()
 		return FlowOK
 	}
@@ -431,8 +432,11 @@ func (s *BaseSink) chain(buf *Buffer) FlowReturn {
 	s.propMu.Lock()
 	s.rendered++
 	s.totalRendered++
+	qos := s.qos
 	s.propMu.Unlock()
-	s.performQoS(false)
+	if qos {
+		s.performQoS(false)
+	}
 	buf.Unref()
 	return ret
 }
@@ -454,22 +458,24 @@ func (s *BaseSink) getTimes(buf *Buffer) (start, end time.Duration) {
 	return start, end
 }
 
-// dropLate counts a late buffer as dropped and posts a QoS message if qos
-// is on (the "dropped" path of gst_base_sink_chain_unlocked).
-func (s *BaseSink) dropLate(buf *Buffer) {
+// dropLate counts a late buffer as dropped and, if qos is on, posts a QoS
+// message (the "dropped" path of gst_base_sink_chain_unlocked); it reports
+// whether qos is on.
+func (s *BaseSink) dropLate(buf *Buffer) bool {
 	s.propMu.Lock()
 	s.dropped++
 	s.totalDropped++
 	qos, syncOn, rendered, dropped := s.qos, s.sync, s.rendered, s.dropped
 	s.propMu.Unlock()
 	if !qos {
-		return
+		return false
 	}
 	s.PostMessage(NewQOSMessage(s.self, QOSValues{
 		Live: syncOn, RunningTime: s.currentRstart, StreamTime: s.currentSstart,
 		Timestamp: buf.PTS, Duration: buf.Duration, Jitter: s.currentJitter,
 		Proportion: s.qosState.avgRate, Quality: 1000000, Processed: rendered, Dropped: dropped,
 	}))
+	return true
 }
 
 // syncTimes is gst_base_sink_get_sync_times (gstbasesink.c:2068) for a
@@ -586,8 +592,9 @@ func (s *BaseSink) doSync(buf *Buffer, ev *Event) (FlowReturn, bool) {
 		if !doSync {
 			return FlowOK, false
 		}
-		stime := s.adjustTime(rstart)
-		status, jitter := s.waitClock(stime)
+		cfg := s.settings() // latency may have changed while waiting
+		stime := cfg.adjustTime(rstart)
+		status, jitter := s.waitClock(stime, cfg.sync)
 		if status == ClockBadTime {
 			return FlowOK, false
 		}
@@ -599,8 +606,21 @@ func (s *BaseSink) doSync(buf *Buffer, ev *Event) (FlowReturn, bool) {
 			continue // PLAYING→PAUSED: preroll again, then wait again
 		}
 		s.currentJitter = jitter
-		return FlowOK, buf != nil && s.isTooLate(rstart, rstop, status, jitter)
+		return FlowOK, buf != nil && s.isTooLate(rstart, rstop, status, jitter, cfg.maxLateness)
 	}
+}
+
+// sinkSettings are the properties one clock wait depends on, read under
+// one lock.
+type sinkSettings struct {
+	sync                                        bool
+	latency, tsOffset, renderDelay, maxLateness time.Duration
+}
+
+func (s *BaseSink) settings() sinkSettings {
+	s.propMu.Lock()
+	defer s.propMu.Unlock()
+	return sinkSettings{s.sync, s.latency, s.tsOffset, s.renderDelay, s.maxLateness}
 }
 
 func runningAvg[T time.Duration | float64](avg, val T, size T) T {
@@ -609,14 +629,12 @@ func runningAvg[T time.Duration | float64](avg, val T, size T) T {
 
 // adjustTime is gst_base_sink_adjust_time (gstbasesink.c:2275): add the
 // latency and ts-offset, subtract the render delay, never below 0.
-func (s *BaseSink) adjustTime(t time.Duration) time.Duration {
+func (c sinkSettings) adjustTime(t time.Duration) time.Duration {
 	if t == ClockTimeNone {
 		return ClockTimeNone
 	}
-	s.propMu.Lock()
-	latency, tsOffset, renderDelay := s.latency, s.tsOffset, s.renderDelay
-	s.propMu.Unlock()
-	t += latency
+	tsOffset, renderDelay := c.tsOffset, c.renderDelay
+	t += c.latency
 	if tsOffset < 0 {
 		if -tsOffset < t {
 			t += tsOffset
@@ -636,15 +654,12 @@ func (s *BaseSink) adjustTime(t time.Duration) time.Duration {
 // clock reaches base_time + t, with the preroll lock released. It returns
 // ClockBadTime without waiting when t is unset, sync is off or there is no
 // clock.
-func (s *BaseSink) waitClock(t time.Duration) (ClockReturn, time.Duration) {
-	if t == ClockTimeNone {
+func (s *BaseSink) waitClock(t time.Duration, syncOn bool) (ClockReturn, time.Duration) {
+	if t == ClockTimeNone || !syncOn {
 		return ClockBadTime, 0
 	}
-	s.propMu.Lock()
-	syncOn := s.sync
-	s.propMu.Unlock()
 	clock := s.Clock()
-	if !syncOn || clock == nil {
+	if clock == nil {
 		return ClockBadTime, 0
 	}
 	id := NewSingleShotID(clock, s.BaseTime()+t)
@@ -660,12 +675,9 @@ func (s *BaseSink) waitClock(t time.Duration) (ClockReturn, time.Duration) {
 }
 
 // isTooLate is gst_base_sink_is_too_late (gstbasesink.c:3092).
-func (s *BaseSink) isTooLate(rstart, rstop time.Duration, status ClockReturn, jitter time.Duration) bool {
+func (s *BaseSink) isTooLate(rstart, rstop time.Duration, status ClockReturn, jitter, maxLateness time.Duration) bool {
 	q := &s.qosState
 	late := false
-	s.propMu.Lock()
-	maxLateness := s.maxLateness
-	s.propMu.Unlock()
 	if status == ClockEarly && maxLateness != -1 && rstart != ClockTimeNone {
 		limit := maxLateness
 		if rstop != ClockTimeNone {
@@ -689,13 +701,11 @@ func (s *BaseSink) isTooLate(rstart, rstop time.Duration, status ClockReturn, ji
 }
 
 // performQoS is gst_base_sink_perform_qos (gstbasesink.c:2933): keep the
-// processing-rate average and send a QOS event upstream.
+// processing-rate average and send a QOS event upstream. Callers call it
+// only with the qos property on.
 func (s *BaseSink) performQoS(dropped bool) {
-	s.propMu.Lock()
-	qos := s.qos
-	s.propMu.Unlock()
 	start := s.currentRstart
-	if !qos || start == ClockTimeNone {
+	if start == ClockTimeNone {
 		return
 	}
 	q := &s.qosState

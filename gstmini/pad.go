@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -91,13 +92,13 @@ type Pad struct {
 
 	streamLock *StreamLock
 
-	mu            sync.Mutex // the object lock: every field below
+	mu            sync.Mutex // the object lock: every field below but lastFlow
 	parent        Element
 	peer          *Pad
 	mode          PadMode
 	flushing      bool
 	eos           bool
-	lastFlow      FlowReturn
+	lastFlow      atomic.Int32  // the FlowReturn of the last push or chain; atomic so data flow takes no extra lock
 	sticky        []stickyEvent // in sticky order
 	pendingEvents bool
 	eventsCookie  uint64
@@ -113,14 +114,15 @@ type Pad struct {
 // NewPad returns an inactive pad with the given name and direction
 // (gst_pad_new).
 func NewPad(name string, dir PadDirection) *Pad {
-	return &Pad{
+	p := &Pad{
 		name:         name,
 		direction:    dir,
 		streamLock:   NewStreamLock(),
 		flushing:     true,
-		lastFlow:     FlowFlushing,
 		eventsCookie: 1,
 	}
+	p.lastFlow.Store(int32(FlowFlushing))
+	return p
 }
 
 // Name returns the pad's name.
@@ -213,11 +215,7 @@ func (p *Pad) IsEOS() bool {
 }
 
 // LastFlowReturn returns the result of the last push or chain on this pad.
-func (p *Pad) LastFlowReturn() FlowReturn {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.lastFlow
-}
+func (p *Pad) LastFlowReturn() FlowReturn { return FlowReturn(p.lastFlow.Load()) }
 
 // Link links source pad p to sink pad sink (gst_pad_link_full,
 // gst/gstpad.c:2507 at 1.22.0). It checks, in GStreamer's order: the
@@ -325,10 +323,10 @@ func (p *Pad) SetActive(active bool) bool {
 	p.mode = want
 	if active {
 		p.flushing = false
-		p.lastFlow = FlowOK
+		p.lastFlow.Store(int32(FlowOK))
 	} else {
 		p.flushing = true
-		p.lastFlow = FlowFlushing
+		p.lastFlow.Store(int32(FlowFlushing))
 	}
 	peer := p.peer
 	p.mu.Unlock()
@@ -342,7 +340,8 @@ func (p *Pad) SetActive(active bool) bool {
 	}
 	if !ok && active {
 		p.mu.Lock()
-		p.mode, p.flushing, p.lastFlow = PadModeNone, true, FlowFlushing
+		p.mode, p.flushing = PadModeNone, true
+		p.lastFlow.Store(int32(FlowFlushing))
 		p.mu.Unlock()
 		return false
 	}
@@ -458,7 +457,7 @@ func (p *Pad) storeStickyLocked(ev *Event) FlowReturn {
 	}
 	if t == EventEOS {
 		p.eos = true
-		p.lastFlow = FlowEOS
+		p.lastFlow.Store(int32(FlowEOS))
 	}
 	if p.flushing {
 		return FlowFlushing
@@ -590,14 +589,14 @@ func (p *Pad) Push(buf *Buffer) FlowReturn {
 	}
 	p.checkDataFlowLocked()
 	if ret := p.checkStickyLocked(nil); ret != FlowOK {
-		p.lastFlow = ret
+		p.lastFlow.Store(int32(ret))
 		p.mu.Unlock()
 		buf.Unref()
 		return ret
 	}
 	peer := p.peer
 	if peer == nil {
-		p.lastFlow = FlowNotLinked
+		p.lastFlow.Store(int32(FlowNotLinked))
 		p.mu.Unlock()
 		buf.Unref()
 		return FlowNotLinked
@@ -605,10 +604,7 @@ func (p *Pad) Push(buf *Buffer) FlowReturn {
 	p.mu.Unlock()
 
 	ret := peer.chainData(buf)
-
-	p.mu.Lock()
-	p.lastFlow = ret
-	p.mu.Unlock()
+	p.lastFlow.Store(int32(ret))
 	return ret
 }
 
@@ -652,9 +648,7 @@ func (p *Pad) chainData(buf *Buffer) FlowReturn {
 		return FlowNotSupported
 	}
 	ret := chain(p, parent, buf)
-	p.mu.Lock()
-	p.lastFlow = ret
-	p.mu.Unlock()
+	p.lastFlow.Store(int32(ret))
 	return ret
 }
 
@@ -710,7 +704,7 @@ func (p *Pad) pushEventLocked(ev *Event) FlowReturn {
 		p.flushing = false
 		p.removeEventsLocked(isFlushedEvent)
 		p.eos = false
-		p.lastFlow = FlowOK
+		p.lastFlow.Store(int32(FlowOK))
 	default:
 		if p.flushing {
 			return FlowFlushing
@@ -759,7 +753,7 @@ func (p *Pad) sendEvent(ev *Event) FlowReturn {
 		p.flushing = false
 		p.removeEventsLocked(isFlushedEvent)
 		p.eos = false
-		p.lastFlow = FlowOK
+		p.lastFlow.Store(int32(FlowOK))
 		p.mu.Unlock()
 		p.streamLock.Lock()
 		needUnlock = true
