@@ -7,10 +7,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/gstmini/workbook/gstmini"
-	"github.com/gstmini/workbook/gstmini/elements"
+	_ "github.com/gstmini/workbook/gstmini/elements" // registers the factories
 	"github.com/gstmini/workbook/gstmini/gstcheck"
 )
 
@@ -39,113 +40,46 @@ func golden(t *testing.T, name, got string) {
 }
 
 // runOnTestClock plays the launch line on a test clock to EOS with a
-// tracer attached, and returns the tracer. The line must have one live
-// source named "cam", and at most one queue, named "q". The test drives
-// the clock: each time every streaming goroutine has settled (the source
-// waits on the clock or has sent EOS; the other goroutine waits on the
-// clock, or has an empty queue and nothing in progress), it releases the
-// earliest wait, so the run, and its trace, are the same every time.
+// tracer attached, and returns the tracer. It runs in a testing/synctest
+// bubble: each time every goroutine of the pipeline is durably blocked
+// (synctest.Wait), the test releases the earliest clock wait, so the run,
+// and its trace, are the same every time, without polling.
 func runOnTestClock(t *testing.T, line string) *Tracer {
 	t.Helper()
-	p, err := gstmini.ParseLaunch(line)
-	if err != nil {
-		t.Fatal(err)
-	}
-	clk := gstcheck.NewTestClock()
-	tr, err := Attach(p, Options{Clock: clk})
-	if err != nil {
-		t.Fatal(err)
-	}
-	src := p.ByName("cam").(*elements.LiveSource).SrcPad()
-	var q *elements.Queue
-	if e := p.ByName("q"); e != nil {
-		q = e.(*elements.Queue)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	running, stopped := context.WithCancel(ctx)
-	errc := make(chan error, 1)
-	go func() {
-		errc <- p.Run(ctx)
-		stopped()
-	}()
-	for polls := 0; running.Err() == nil; polls++ {
-		if polls%50000 == 49999 {
-			t.Logf("still not settled at %s: %+v, %d pending, queue full %t", gstmini.TimeString(clk.Time()), tr.Snapshot(), clk.PendingIDCount(), q != nil && queueFull(q))
+	var tr *Tracer
+	synctest.Test(t, func(t *testing.T) {
+		p, err := gstmini.ParseLaunch(line)
+		if err != nil {
+			t.Fatal(err)
 		}
-		if settled(tr, clk, src, q) {
-			polls = 0
-			if _, err := clk.Crank(running); err != nil {
-				break
+		clk := gstcheck.NewTestClock()
+		tr, err = Attach(p, Options{Clock: clk})
+		if err != nil {
+			t.Fatal(err)
+		}
+		errc := make(chan error, 1)
+		go func() { errc <- p.Run(context.Background()) }()
+		for {
+			synctest.Wait()
+			select {
+			case err := <-errc:
+				if err != nil {
+					t.Fatalf("Run(%q) = %v; want nil (EOS)", line, err)
+				}
+				tr.Close()
+				return
+			default:
 			}
-			continue
+			if clk.PendingIDCount() == 0 {
+				p.Stop()
+				t.Fatalf("Run(%q): every goroutine is blocked and no clock wait is pending: deadlock", line)
+			}
+			if _, err := clk.Crank(context.Background()); err != nil {
+				t.Fatal(err)
+			}
 		}
-		time.Sleep(20 * time.Microsecond) // poll again: a goroutine is still on its way
-	}
-	if err := <-errc; err != nil {
-		t.Fatalf("Run(%q) = %v; want nil (EOS)", line, err)
-	}
-	tr.Close()
+	})
 	return tr
-}
-
-// settled reports whether no goroutine of the pipeline can do anything
-// before the test releases a clock wait. It decides on one Snapshot, so
-// that the goroutines' states, the link counts and the queue level agree.
-func settled(tr *Tracer, clk *gstcheck.TestClock, src *gstmini.Pad, q *elements.Queue) bool {
-	// The pending count first: a goroutine the last crank released may
-	// still show as waiting in the snapshot; then it is not pending any
-	// more, or it waits again, having done all it had to.
-	pending := clk.PendingIDCount()
-	s := tr.Snapshot()
-	waiting, sourceReady := 0, src.IsEOS()
-	queueWaiting := false
-	for _, th := range s.Threads {
-		switch {
-		case th.Waiting:
-			waiting++
-			if th.Name == src.String() {
-				sourceReady = true
-			} else {
-				queueWaiting = true
-			}
-		case th.Depth > 0 && th.Name == src.String() && q != nil && queueFull(q):
-			sourceReady = true // blocked in the full queue's chain function
-		case th.Depth > 0:
-			return false // in a push or an event, not waiting: on its way
-		}
-	}
-	if !sourceReady {
-		return false
-	}
-	if q != nil && !queueWaiting {
-		// The queue's goroutine is idle only if the queue is empty and
-		// every buffer that went in was dropped or pushed out (it may have
-		// taken one out and not yet pushed it).
-		var in, out int
-		for _, l := range s.Links {
-			if l.Sink == q.StaticPad("sink").String() {
-				in = l.Returned
-			}
-			if l.Src == q.StaticPad("src").String() {
-				out = l.Entered
-			}
-		}
-		qs := s.Queues[q.Name()]
-		if qs.Buffers > 0 || in != out+int(qs.Dropped) {
-			return false // the queue's goroutine is about to push
-		}
-	}
-	return waiting > 0 && pending == waiting
-}
-
-// queueFull reports whether q has reached one of its limits.
-func queueFull(q *elements.Queue) bool {
-	buffers, bytes, level := q.CurrentLevel()
-	get := func(name string) any { v, _ := q.Property(name); return v }
-	maxBuffers, maxBytes, maxTime := get("max-size-buffers").(uint64), get("max-size-bytes").(uint64), get("max-size-time").(time.Duration)
-	return (maxBuffers > 0 && uint64(buffers) >= maxBuffers) || (maxBytes > 0 && uint64(bytes) >= maxBytes) ||
-		(maxTime > 0 && level >= maxTime)
 }
 
 // The seed's pipeline without and with a queue: 10 frames a second, 1 s
