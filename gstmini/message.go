@@ -12,25 +12,22 @@ type MessageType uint32
 
 // Message types.
 const (
-	MessageEOS           MessageType = 1 << 0  // every sink has rendered EOS
-	MessageError         MessageType = 1 << 1  // a fatal error: the pipeline must stop
-	MessageWarning       MessageType = 1 << 2  // something went wrong, data still flows
-	MessageInfo          MessageType = 1 << 3  // information
-	MessageStateChanged  MessageType = 1 << 6  // an element changed state
-	MessageNewClock      MessageType = 1 << 11 // the pipeline selected a clock
-	MessageStreamStatus  MessageType = 1 << 13 // a streaming thread was created, entered or left
-	MessageApplication   MessageType = 1 << 14 // an application message
-	MessageElement       MessageType = 1 << 15 // an element-specific message (a queue's overrun, an upload, ...)
-	MessageLatency       MessageType = 1 << 19 // latency changed: the pipeline must recalculate it
-	MessageAsyncStart    MessageType = 1 << 20 // an element began an async state change (internal to bins)
-	MessageAsyncDone     MessageType = 1 << 21 // an async state change finished
-	MessageQOS           MessageType = 1 << 24 // a buffer was dropped or rendered late
-	MessageResetTime     MessageType = 1 << 27 // running time restarts (after a flushing seek)
-	MessageStreamStart   MessageType = 1 << 28 // the first buffer of a new stream reached the sinks
-	MessageAny           MessageType = ^MessageType(0)
-	messageTypeBitsKnown             = MessageEOS | MessageError | MessageWarning | MessageInfo | MessageStateChanged |
-		MessageNewClock | MessageStreamStatus | MessageApplication | MessageElement | MessageLatency |
-		MessageAsyncStart | MessageAsyncDone | MessageQOS | MessageResetTime | MessageStreamStart
+	MessageEOS          MessageType = 1 << 0  // every sink has rendered EOS
+	MessageError        MessageType = 1 << 1  // a fatal error: the pipeline must stop
+	MessageWarning      MessageType = 1 << 2  // something went wrong, data still flows
+	MessageInfo         MessageType = 1 << 3  // information
+	MessageStateChanged MessageType = 1 << 6  // an element changed state
+	MessageNewClock     MessageType = 1 << 11 // the pipeline selected a clock
+	MessageStreamStatus MessageType = 1 << 13 // a streaming thread was created, entered or left
+	MessageApplication  MessageType = 1 << 14 // an application message
+	MessageElement      MessageType = 1 << 15 // an element-specific message (a queue's overrun, an upload, ...)
+	MessageLatency      MessageType = 1 << 19 // latency changed: the pipeline must recalculate it
+	MessageAsyncStart   MessageType = 1 << 20 // an element began an async state change (internal to bins)
+	MessageAsyncDone    MessageType = 1 << 21 // an async state change finished
+	MessageQOS          MessageType = 1 << 24 // a buffer was dropped or rendered late
+	MessageResetTime    MessageType = 1 << 27 // running time restarts (after a flushing seek)
+	MessageStreamStart  MessageType = 1 << 28 // the first buffer of a new stream reached the sinks
+	MessageAny          MessageType = ^MessageType(0)
 )
 
 // String returns GStreamer's name for a single message type.

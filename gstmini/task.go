@@ -1,7 +1,6 @@
 package gstmini
 
 import (
-	"errors"
 	"sync"
 )
 
@@ -31,10 +30,6 @@ func (s TaskState) String() string {
 // TaskFunc is one iteration of a task's loop. It receives its task so it can
 // pause or stop it from inside without waiting for itself.
 type TaskFunc func(t *Task)
-
-// ErrTaskJoinSelf is returned when a task's own function asks its pad to
-// stop the task and wait for it, which can never finish.
-var ErrTaskJoinSelf = errors.New("gstmini: a task cannot join itself")
 
 // A Task is a goroutine that calls a function in a loop while holding a
 // stream lock (GstTask, gst/gsttask.c:329 gst_task_func at 1.22.0). It is how
