@@ -91,17 +91,42 @@ type BaseSink struct {
 	qosState       sinkQoS
 }
 
+// sinkQoS is the lateness and QoS state of GstBaseSinkPrivate. Its times
+// are GstClockTime values as C holds them (uint64, unset is cNone, see toC)
+// and every computation on them is C's unsigned arithmetic, wrap-around
+// included, because its results differ from signed ones exactly where
+// GStreamer's behaviour is surprising: a running time earlier than the last
+// render time makes a huge difference (the emergency rule in isTooLate), and
+// an unset running time counts as later than any set one (noteRstart).
 type sinkQoS struct {
-	lastRenderTime time.Duration
-	prevRstart     time.Duration
-	avgInDiff      time.Duration
-	lastLeft       time.Duration
-	avgPT          time.Duration
+	lastRenderTime uint64 // running time of the last buffer rendered in time
+	prevRstart     uint64 // running time of the previous synced object
+	avgInDiff      uint64 // running average of the spacing of running times
+	lastLeft       uint64 // when the previous buffer left the sink
+	avgPT          uint64 // running average of the processing time
 	avgRate        float64
 }
 
 func (q *sinkQoS) reset() {
-	*q = sinkQoS{ClockTimeNone, ClockTimeNone, ClockTimeNone, ClockTimeNone, ClockTimeNone, -1}
+	*q = sinkQoS{cNone, cNone, cNone, cNone, cNone, -1}
+}
+
+// noteRstart updates the average spacing of running times with the running
+// time of the object being synced, as gst_base_sink_do_sync does
+// (gstbasesink.c:2714). In GstClockTime an unset running time (an object
+// without a timestamp) is 2^64-1, later than any previous one: the "spacing"
+// to it, a huge unsigned value, enters the average as in GStreamer.
+func (q *sinkQoS) noteRstart(rstart time.Duration) {
+	start := toC(rstart)
+	if q.prevRstart != cNone && q.prevRstart < start {
+		inDiff := start - q.prevRstart
+		if q.avgInDiff == cNone {
+			q.avgInDiff = inDiff
+		} else {
+			q.avgInDiff = (inDiff + 7*q.avgInDiff) / 8 // UPDATE_RUNNING_AVG, in guint64
+		}
+	}
+	q.prevRstart = start
 }
 
 // InitBaseSink prepares the sink part of self, named name, with a "sink"
@@ -400,9 +425,17 @@ func (s *BaseSink) chain(buf *Buffer) FlowReturn {
 	}
 	prepared := false
 	if s.hooks.Prepare != nil {
+		late := s.tooLateToPrepare(buf)
 		if ret := s.doPreroll(buf); ret != FlowOK {
 			buf.Unref()
 			return ret
+		}
+		if late {
+			if s.dropLate(buf) {
+				s.performQoS(true)
+			}
+			buf.Unref()
+			return FlowOK
 		}
 		if ret := s.hooks.Prepare(buf); ret != FlowOK {
 			buf.Unref()
@@ -456,6 +489,25 @@ func (s *BaseSink) getTimes(buf *Buffer) (start, end time.Duration) {
 		}
 	}
 	return start, end
+}
+
+// tooLateToPrepare is the lateness check gst_base_sink_chain_unlocked
+// makes before calling Prepare (gstbasesink.c:3866): in PLAYING, a buffer
+// whose render time has already passed by more than max-lateness allows is
+// dropped without being prepared. The check uses the clock's time now, as
+// if a wait had returned early, and leaves the last render time alone.
+func (s *BaseSink) tooLateToPrepare(buf *Buffer) bool {
+	_, _, rstart, rstop, _, doSync, syncable := s.syncTimes(buf, nil)
+	cfg := s.settings()
+	if !syncable || !doSync || !cfg.sync {
+		return false
+	}
+	clock := s.Clock()
+	if cur, _ := s.State(); clock == nil || cur != StatePlaying {
+		return false
+	}
+	stime := s.BaseTime() + cfg.adjustTime(rstart)
+	return s.isTooLate(rstart, rstop, ClockEarly, clock.Time()-stime, cfg.maxLateness, false)
 }
 
 // dropLate counts a late buffer as dropped and, if qos is on, posts a QoS
@@ -570,16 +622,7 @@ func (s *BaseSink) doSync(buf *Buffer, ev *Event) (FlowReturn, bool) {
 	} else {
 		s.eosRtime = ClockTimeNone
 	}
-	q := &s.qosState
-	if q.prevRstart != ClockTimeNone && rstart != ClockTimeNone && q.prevRstart < rstart {
-		inDiff := rstart - q.prevRstart
-		if q.avgInDiff == ClockTimeNone {
-			q.avgInDiff = inDiff
-		} else {
-			q.avgInDiff = runningAvg(q.avgInDiff, inDiff, 8)
-		}
-	}
-	q.prevRstart = rstart
+	s.qosState.noteRstart(rstart)
 	for {
 		if ret := s.doPreroll(buf); ret != FlowOK {
 			return ret, false
@@ -606,7 +649,7 @@ func (s *BaseSink) doSync(buf *Buffer, ev *Event) (FlowReturn, bool) {
 			continue // PLAYING→PAUSED: preroll again, then wait again
 		}
 		s.currentJitter = jitter
-		return FlowOK, buf != nil && s.isTooLate(rstart, rstop, status, jitter, cfg.maxLateness)
+		return FlowOK, buf != nil && s.isTooLate(rstart, rstop, status, jitter, cfg.maxLateness, true)
 	}
 }
 
@@ -623,7 +666,7 @@ func (s *BaseSink) settings() sinkSettings {
 	return sinkSettings{s.sync, s.latency, s.tsOffset, s.renderDelay, s.maxLateness}
 }
 
-func runningAvg[T time.Duration | float64](avg, val T, size T) T {
+func runningAvg(avg, val, size float64) float64 {
 	return (val + (size-1)*avg) / size
 }
 
@@ -674,28 +717,41 @@ func (s *BaseSink) waitClock(t time.Duration, syncOn bool) (ClockReturn, time.Du
 	return ret, jitter
 }
 
-// isTooLate is gst_base_sink_is_too_late (gstbasesink.c:3092).
-func (s *BaseSink) isTooLate(rstart, rstop time.Duration, status ClockReturn, jitter, maxLateness time.Duration) bool {
+// isTooLate is gst_base_sink_is_too_late (gstbasesink.c:3092): whether a
+// buffer whose clock wait returned status with jitter is later than
+// maxLateness allows, so that it is dropped instead of rendered. render says
+// whether the buffer is about to be rendered if not late, in which case its
+// running time becomes the last render time.
+//
+// It computes in GstClockTime, unsigned, as C does. That matters in the
+// emergency rule: a late buffer is rendered anyway when
+// rstart - last_render_time > 1 s, so that a user whose machine is far too
+// slow still sees a picture now and then. When rstart is earlier than the
+// last render time (reverse playback, or timestamps that go back), the
+// unsigned difference wraps to nearly 2^64 and the rule fires: GStreamer
+// renders such a buffer however late it is, and so does gstmini.
+func (s *BaseSink) isTooLate(rstart, rstop time.Duration, status ClockReturn, jitter, maxLateness time.Duration, render bool) bool {
 	q := &s.qosState
+	start := toC(rstart)
 	late := false
 	if status == ClockEarly && maxLateness != -1 && rstart != ClockTimeNone {
-		limit := maxLateness
+		limit := uint64(maxLateness)
 		if rstop != ClockTimeNone {
-			limit += rstop
+			limit += uint64(rstop)
 		} else {
-			limit += rstart
-			if q.avgInDiff != ClockTimeNone {
+			limit += start
+			if q.avgInDiff != cNone {
 				limit += q.avgInDiff
 			}
 		}
-		late = rstart+jitter > limit
-		if late && q.lastRenderTime != ClockTimeNone && rstart-q.lastRenderTime > time.Second {
+		late = start+uint64(jitter) > limit
+		if late && q.lastRenderTime != cNone && start-q.lastRenderTime > uint64(time.Second) { // wraps when start < lastRenderTime
 			late = false
 			s.PostWarning(errors.New("a lot of buffers are being dropped; there may be a timestamping problem, or this computer is too slow"), "gst_base_sink_is_too_late")
 		}
 	}
-	if !late || q.lastRenderTime == ClockTimeNone {
-		q.lastRenderTime = rstart
+	if render && (!late || q.lastRenderTime == cNone) {
+		q.lastRenderTime = start
 	}
 	return late
 }
@@ -708,32 +764,38 @@ func (s *BaseSink) performQoS(dropped bool) {
 	if start == ClockTimeNone {
 		return
 	}
+	// In GstClockTime, as C computes them (see sinkQoS).
 	q := &s.qosState
 	jitter := s.currentJitter
-	var entered, left time.Duration
+	var entered, left uint64
 	if jitter < 0 {
-		entered = max(start+jitter, 0)
-		left = start
+		if toC(start) >= uint64(-jitter) {
+			entered = toC(start) + uint64(jitter)
+		}
+		left = toC(start)
 	} else {
-		entered, left = start+jitter, start+jitter
+		entered = toC(start) + uint64(jitter)
+		left = entered
 	}
 	duration := q.avgInDiff
-	var pt time.Duration
-	if q.lastLeft != ClockTimeNone {
-		pt = max(entered-q.lastLeft, 0)
+	var pt uint64
+	if q.lastLeft != cNone {
+		if entered > q.lastLeft {
+			pt = entered - q.lastLeft
+		}
 	} else {
 		pt = q.avgPT
 	}
-	if q.avgPT == ClockTimeNone {
+	if q.avgPT == cNone {
 		q.avgPT = pt
 	} else {
-		q.avgPT = runningAvg(q.avgPT, pt, 8)
+		q.avgPT = (pt + 7*q.avgPT) / 8 // UPDATE_RUNNING_AVG, in guint64
 	}
 	rate := 1.0
-	if duration != ClockTimeNone && duration != 0 {
+	if duration != cNone && duration != 0 {
 		rate = float64(q.avgPT) / float64(duration)
 	}
-	if q.lastLeft != ClockTimeNone {
+	if q.lastLeft != cNone {
 		switch {
 		case dropped || q.avgRate < 0:
 			q.avgRate = rate

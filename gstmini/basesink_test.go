@@ -1,6 +1,7 @@
 package gstmini_test
 
 import (
+	"context"
 	"slices"
 	"sync"
 	"testing"
@@ -273,4 +274,124 @@ func TestBaseSinkFlushUnblocksClockWait(t *testing.T) {
 	}
 	assert.Zero(t, h.Clock().PendingIDCount())
 	require.True(t, h.PushEvent(gstmini.NewFlushStopEvent(true)))
+}
+
+// pushSynced pushes b into the harnessed sink and releases every clock wait
+// it makes, at the clock's current time, until the push returns. It returns
+// the push's result and the times the sink waited for.
+func pushSynced(t *testing.T, h *gstcheck.Harness, b *gstmini.Buffer) (gstmini.FlowReturn, []time.Duration) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan gstmini.FlowReturn, 1)
+	go func() {
+		done <- h.Push(b)
+		cancel()
+	}()
+	var waits []time.Duration
+	for {
+		id, err := h.Clock().WaitForNextPendingID(ctx)
+		if err != nil {
+			return <-done, waits
+		}
+		waits = append(waits, id.Time())
+		h.Clock().ProcessID(id)
+	}
+}
+
+// TestBaseSinkRendersALateBufferAnywayAfterASecondInUnsignedTime pins
+// GStreamer's "render anyway" rule in gst_base_sink_is_too_late
+// (gstbasesink.c:3141 at 1.22.0): a buffer later than max-lateness allows is
+// still rendered, with a WARNING, when rstart - last_render_time > 1 s.
+// GstClockTime is unsigned, so when rstart is earlier than the last render
+// time, as in reverse playback or timestamps that go back, the difference
+// wraps around and the buffer is rendered however late it is.
+func TestBaseSinkRendersALateBufferAnywayAfterASecondInUnsignedTime(t *testing.T) {
+	none := gstmini.ClockTimeNone
+	cases := []struct {
+		name            string
+		rate            float64
+		stop            time.Duration // the segment's stop
+		first, late     [2]time.Duration
+		firstRT, lateRT time.Duration // the running times the two buffers sync on
+		wantRendered    bool
+	}{
+		// Forward, no stop: a buffer without a duration has no rstop, so
+		// the limit is rstart + the average spacing + max-lateness.
+		{"forward, 1.5 s after the last render: rendered", 1, none, [2]time.Duration{1 * s, none}, [2]time.Duration{2500 * ms, none}, 1 * s, 2500 * ms, true},
+		{"forward, 0.5 s after the last render: dropped", 1, none, [2]time.Duration{1 * s, none}, [2]time.Duration{1500 * ms, none}, 1 * s, 1500 * ms, false},
+		{"forward, 0.5 s before the last render: the difference wraps, rendered", 1, none, [2]time.Duration{2 * s, none}, [2]time.Duration{1500 * ms, none}, 2 * s, 1500 * ms, true},
+		// Reverse, stop 10 s: a buffer syncs on its clipped stop (the
+		// segment's stop when it has no duration, so running time 0).
+		{"reverse, a buffer without duration after one with: the difference wraps, rendered", -1, 10 * s, [2]time.Duration{8 * s, 1 * s}, [2]time.Duration{7 * s, none}, 1 * s, 0, true},
+		{"reverse, 1 s after the last render: dropped", -1, 10 * s, [2]time.Duration{8 * s, 1 * s}, [2]time.Duration{7500 * ms, 500 * ms}, 1 * s, 2 * s, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			h, k := syncedSink(t, 0, map[string]any{"max-lateness": 20 * ms})
+			seg := gstmini.NewSegment()
+			seg.Rate, seg.Stop = tc.rate, tc.stop
+			require.True(t, h.PushSegment(seg))
+
+			require.NoError(t, h.Clock().SetTime(tc.firstRT))
+			ret, waits := pushSynced(t, h, buf(tc.first[0], tc.first[1]))
+			require.Equal(t, gstmini.FlowOK, ret)
+			require.Equal(t, []time.Duration{tc.firstRT}, waits, "the first buffer syncs on its running time")
+
+			// 3.5 s late: far beyond max-lateness 20 ms.
+			require.NoError(t, h.Clock().SetTime(max(tc.firstRT, tc.lateRT+3500*ms)))
+			ret, waits = pushSynced(t, h, buf(tc.late[0], tc.late[1]))
+			require.Equal(t, gstmini.FlowOK, ret, "a late buffer is dropped or rendered, never an error")
+			require.Equal(t, []time.Duration{tc.lateRT}, waits, "the late buffer syncs on its running time")
+
+			rendered, dropped := k.Stats()
+			warned := false
+			for _, m := range h.Bus().Messages() {
+				warned = warned || m.Type == gstmini.MessageWarning
+			}
+			if tc.wantRendered {
+				assert.Equal(t, []uint64{2, 0}, []uint64{rendered, dropped},
+					"rstart %v - last render %v, in unsigned GstClockTime, is more than 1 s: rendered anyway (gst_base_sink_is_too_late's emergency rule)",
+					tc.lateRT, tc.firstRT)
+			} else {
+				assert.Equal(t, []uint64{1, 1}, []uint64{rendered, dropped},
+					"rstart %v - last render %v is at most 1 s: the late buffer is dropped", tc.lateRT, tc.firstRT)
+			}
+			assert.Equal(t, tc.wantRendered, warned, "an emergency render, and only that, posts a WARNING (\"A lot of buffers are being dropped.\")")
+		})
+	}
+}
+
+// TestBaseSinkDropsABufferTooLateToPrepareWithoutPreparingIt: a sink with
+// a Prepare hook, in PLAYING, checks lateness against the clock before
+// preparing (gst_base_sink_chain_unlocked, gstbasesink.c:3866 at 1.22.0): a
+// buffer already later than max-lateness allows is dropped without Prepare,
+// Render or a clock wait.
+func TestBaseSinkDropsABufferTooLateToPrepareWithoutPreparingIt(t *testing.T) {
+	var prepared, renderedPTS []time.Duration
+	k := &renderSink{}
+	k.InitBaseSink(k, "sink", gstmini.BaseSinkHooks{
+		Prepare: func(b *gstmini.Buffer) gstmini.FlowReturn { prepared = append(prepared, b.PTS); return gstmini.FlowOK },
+		Render: func(b *gstmini.Buffer) gstmini.FlowReturn {
+			renderedPTS = append(renderedPTS, b.PTS)
+			return gstmini.FlowOK
+		},
+	})
+	h := gstcheck.New(t, k)
+	require.NoError(t, k.SetProperty("sync", true))
+	require.NoError(t, k.SetProperty("max-lateness", 20*ms))
+	require.True(t, h.PushSegment(gstmini.NewSegment()))
+
+	ret, waits := pushSynced(t, h, buf(0, 10*ms))
+	require.Equal(t, gstmini.FlowOK, ret)
+	assert.Equal(t, []time.Duration{0}, waits, "a buffer in time is prepared, then waits for its running time")
+
+	require.NoError(t, h.Clock().SetTime(1*s+100*ms)) // 100 ms late: more than 10 ms + 20 ms
+	ret, waits = pushSynced(t, h, buf(1*s, 10*ms))
+	require.Equal(t, gstmini.FlowOK, ret)
+	assert.Empty(t, waits, "a buffer too late to prepare is dropped before the clock wait")
+	assert.Equal(t, []time.Duration{0}, prepared, "a buffer too late to prepare is not prepared")
+	assert.Equal(t, []time.Duration{0}, renderedPTS, "a buffer too late to prepare is not rendered")
+	_, dropped := k.Stats()
+	assert.Equal(t, uint64(1), dropped, "it counts as dropped")
 }
