@@ -747,11 +747,16 @@ var all tally
 func init() {
 	afterTests = append(afterTests, func() int {
 		c, e, m, k := all.totals()
-		if c+e == 0 {
+		sc, sm := int(sinkCompared.Load()), int(sinkMismatched.Load())
+		if c+e+sc == 0 {
 			return 0 // no differential test ran (-run filtered them out)
 		}
-		fmt.Fprintf(os.Stdout, "FIDELITY-SUMMARY gstreamer=%s compared=%d excluded=%d mismatched=%d known=%d allow_known=%v\n%s",
-			gstVersion(), c, e, m, k, allowKnown, all.report())
+		sinkLine := ""
+		if sc > 0 {
+			sinkLine = fmt.Sprintf("  %-45s compared %8d  mismatched %4d\n", "basesink scenarios (fakesink, test clock)", sc, sm)
+		}
+		fmt.Fprintf(os.Stdout, "FIDELITY-SUMMARY gstreamer=%s compared=%d excluded=%d mismatched=%d known=%d allow_known=%v\n%s%s",
+			gstVersion(), c+sc, e, m+sm, k, allowKnown, all.report(), sinkLine)
 		return 0
 	})
 }

@@ -8,7 +8,11 @@
 //     and as fuzz targets, and the results must be identical. Inputs that
 //     GStreamer refuses or that lie outside gstmini's range are excluded by
 //     one documented predicate, counted and reported, never skipped
-//     silently. Run them with scripts/gstreference.sh.
+//     silently. BaseSink's decisions are compared the same way: the same
+//     buffers at the same test-clock times go through GStreamer's fakesink
+//     in a GstHarness and gstmini's FakeSink in a gstcheck.Harness, and
+//     every clock wait, render or drop, WARNING and QOS message and event
+//     must agree (sink_diff_test.go). Run them with scripts/gstreference.sh.
 //   - Behavioural scenarios (scenarios_test.go, no tag, no cgo): GStreamer's
 //     own check tests for queue, basesink, the test clock and the harness,
 //     ported to gstmini's elements and gstcheck.

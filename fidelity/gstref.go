@@ -2,8 +2,8 @@
 
 package fidelity
 
-// This file is the only one that talks to C: thin wrappers around
-// GStreamer's GstSegment functions, taking and returning the segment as the
+// This file and sinkref.go are the only ones that talk to C. Here: thin
+// wrappers around GStreamer's GstSegment functions, taking and returning the segment as the
 // guint64 values C holds (cSeg). Everything else, conversion to and from
 // gstmini, the exclusion predicate and the comparison, is in Go.
 

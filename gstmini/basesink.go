@@ -408,7 +408,7 @@ func (s *BaseSink) chain(buf *Buffer) FlowReturn {
 		s.segment.Start, s.segment.Stop = 0, ClockTimeNone
 		s.haveNewSegment = true
 	}
-	start, end := s.getTimes(buf)
+	start, end, _ := s.getTimes(buf)
 	if start != ClockTimeNone && s.segment.Format == FormatTime {
 		pts := buf.PTS
 		if pts == ClockTimeNone {
@@ -474,21 +474,26 @@ func (s *BaseSink) chain(buf *Buffer) FlowReturn {
 	return ret
 }
 
-func (s *BaseSink) getTimes(buf *Buffer) (start, end time.Duration) {
-	start, end = ClockTimeNone, ClockTimeNone
+// getTimes returns the buffer's start and end for clipping and sync: the
+// GetTimes hook's, or the default ones (DTS, else PTS, plus the duration,
+// gst_base_sink_default_get_times, gstbasesink.c:3713) when there is no
+// hook or it gives no start. sync is false when the hook gave no start: as
+// in gst_base_sink_get_sync_times (gstbasesink.c:2156), such a buffer still
+// clips and moves the position with the default times, but is not synced.
+func (s *BaseSink) getTimes(buf *Buffer) (start, end time.Duration, sync bool) {
 	if s.hooks.GetTimes != nil {
-		start, end = s.hooks.GetTimes(buf)
+		if start, end = s.hooks.GetTimes(buf); start != ClockTimeNone {
+			return start, end, true
+		}
 	}
+	start, end = buf.DTS, ClockTimeNone
 	if start == ClockTimeNone {
-		start = buf.DTS
-		if start == ClockTimeNone {
-			start = buf.PTS
-		}
-		if start != ClockTimeNone && buf.Duration != ClockTimeNone {
-			end = start + buf.Duration
-		}
+		start = buf.PTS
 	}
-	return start, end
+	if start != ClockTimeNone && buf.Duration != ClockTimeNone {
+		end = start + buf.Duration
+	}
+	return start, end, s.hooks.GetTimes == nil && start != ClockTimeNone
 }
 
 // tooLateToPrepare is the lateness check gst_base_sink_chain_unlocked
@@ -563,7 +568,7 @@ func (s *BaseSink) syncTimes(buf *Buffer, ev *Event) (sstart, sstop, rstart, rst
 			return ClockTimeNone, ClockTimeNone, ClockTimeNone, ClockTimeNone, ClockTimeNone, false, false
 		}
 	} else {
-		start, stop = s.getTimes(buf)
+		start, stop, doSync = s.getTimes(buf)
 	}
 	if start == ClockTimeNone {
 		doSync = false
@@ -593,9 +598,10 @@ func (s *BaseSink) syncTimes(buf *Buffer, ev *Event) (sstart, sstop, rstart, rst
 	if !okR2 {
 		rstop = ClockTimeNone
 	}
+	// Reverse playback syncs on the clipped stop: the running times swap,
+	// the stream times do not (gstbasesink.c:2207).
 	if seg.Rate < 0 && rstop != ClockTimeNone {
 		rstart, rstop = rstop, rstart
-		sstart, sstop = sstop, sstart
 	}
 	rnext = rstart
 	if stop != ClockTimeNone {

@@ -395,3 +395,50 @@ func TestBaseSinkDropsABufferTooLateToPrepareWithoutPreparingIt(t *testing.T) {
 	_, dropped := k.Stats()
 	assert.Equal(t, uint64(1), dropped, "it counts as dropped")
 }
+
+// TestBaseSinkReverseQoSReportsTheStreamTimeOfTheBufferStart: in reverse
+// playback a buffer syncs on its clipped stop, so its running times swap,
+// but its stream times do not (gst_base_sink_get_sync_times,
+// gstbasesink.c:2207 at 1.22.0): the QOS message of a dropped buffer
+// carries the running time of its end and the stream time of its start.
+func TestBaseSinkReverseQoSReportsTheStreamTimeOfTheBufferStart(t *testing.T) {
+	h, _ := syncedSink(t, 0, map[string]any{"max-lateness": 20 * ms, "qos": true})
+	seg := gstmini.NewSegment()
+	seg.Rate, seg.Stop = -1, 10*s
+	require.True(t, h.PushSegment(seg))
+	require.NoError(t, h.Clock().SetTime(5*s)) // far too late
+	ret, waits := pushSynced(t, h, buf(8*s, 1*s))
+	require.Equal(t, gstmini.FlowOK, ret)
+	require.Equal(t, []time.Duration{1 * s}, waits, "reverse playback syncs on the running time of the buffer's end (9 s → 1 s)")
+	var qos *gstmini.Message
+	for _, m := range h.Bus().Messages() {
+		if m.Type == gstmini.MessageQOS {
+			qos = m
+		}
+	}
+	require.NotNil(t, qos, "the dropped buffer posts a QOS message")
+	assert.Equal(t, 1*s, qos.QOS.RunningTime, "running time: of the clipped stop, which reverse playback syncs on")
+	assert.Equal(t, 8*s, qos.QOS.StreamTime, "stream time: of the clipped start; GStreamer swaps only the running times")
+}
+
+// TestBaseSinkDoesNotSyncABufferItsGetTimesHookGivesNoStart: a GetTimes
+// hook that gives no start turns sync off for that buffer, while the
+// default times still clip it (gst_base_sink_get_sync_times,
+// gstbasesink.c:2156 at 1.22.0).
+func TestBaseSinkDoesNotSyncABufferItsGetTimesHookGivesNoStart(t *testing.T) {
+	var rendered []time.Duration
+	k := &renderSink{}
+	k.InitBaseSink(k, "sink", gstmini.BaseSinkHooks{
+		Render: func(b *gstmini.Buffer) gstmini.FlowReturn { rendered = append(rendered, b.PTS); return gstmini.FlowOK },
+		GetTimes: func(*gstmini.Buffer) (time.Duration, time.Duration) {
+			return gstmini.ClockTimeNone, gstmini.ClockTimeNone
+		},
+	})
+	h := gstcheck.New(t, k)
+	require.NoError(t, k.SetProperty("sync", true))
+	require.True(t, h.PushSegment(gstmini.NewSegment()))
+	ret, waits := pushSynced(t, h, buf(3*s, 10*ms))
+	require.Equal(t, gstmini.FlowOK, ret)
+	assert.Empty(t, waits, "no start from GetTimes: the buffer is rendered without a clock wait")
+	assert.Equal(t, []time.Duration{3 * s}, rendered)
+}
