@@ -121,7 +121,7 @@ func classifyIteration(name, text string, killed bool, timeout time.Duration) Ou
 // its own messages, subtests included. The summary is the first message,
 // after the name of its subtest if it has one.
 func assertionOutcome(name, text string) Outcome {
-	msg, summary := failureLines(name, text, 14)
+	msg, summary := failureLines(name, text, wholeText)
 	if summary == "" {
 		summary = "failed without a message"
 	}

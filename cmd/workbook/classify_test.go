@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -262,5 +263,29 @@ func TestShortFunc(t *testing.T) {
 		if got := shortFunc(in); got != want {
 			t.Errorf("shortFunc(%q) = %q; want %q", in, got, want)
 		}
+	}
+}
+
+// TestAssertionOutcomeKeepsTheWholeMessage: an assertion's message and the
+// diff it prints are shown whole, however many lines and however long they
+// are; cutting them hid the differing line (issue 9).
+func TestAssertionOutcomeKeepsTheWholeMessage(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("=== RUN   TestLong\n    long_test.go:9: got:\n")
+	for i := range 30 {
+		fmt.Fprintf(&b, "        line %02d %s\n", i, strings.Repeat("x", 300))
+	}
+	b.WriteString("        the differing line\n--- FAIL: TestLong (0.00s)\n")
+	got := classifyIteration("TestLong", b.String(), false, time.Second)
+	if got.Kind != KindAssertion {
+		t.Fatalf("kind = %s; want assertion", got.Kind)
+	}
+	for _, want := range []string{"line 00", "line 29 " + strings.Repeat("x", 300), "the differing line"} {
+		if !strings.Contains(got.Detail, want) {
+			t.Errorf("detail does not contain %.40q...; the whole message must be shown. Detail:\n%s", want, got.Detail)
+		}
+	}
+	if strings.Contains(got.Detail, "more lines") {
+		t.Errorf("detail was cut:\n%s", got.Detail)
 	}
 }

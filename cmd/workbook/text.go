@@ -46,10 +46,18 @@ func dedent(lines []string) []string {
 	return out
 }
 
-// cutLines joins lines, keeping at most max of them and cutting long ones.
+// wholeText, as cutLines' max, keeps every line whole: an assertion's
+// message and diff are shown as the test wrote them.
+const wholeText = -1
+
+// cutLines joins lines, keeping at most max of them and cutting long ones;
+// with max = wholeText it keeps them all, uncut.
 func cutLines(lines []string, max int) string {
 	for len(lines) > 0 && strings.TrimSpace(lines[len(lines)-1]) == "" {
 		lines = lines[:len(lines)-1]
+	}
+	if max == wholeText {
+		return strings.Join(lines, "\n")
 	}
 	if len(lines) > max {
 		n := len(lines) - max
