@@ -27,6 +27,8 @@ const (
 	KindNotRun    Kind = "not run"   // nothing to run it with (e.g. no solution)
 	KindInvalid   Kind = "invalid"   // a file check failed: lesson.json, layout, solution files
 	KindVet       Kind = "vet"       // go vet reported a problem
+	KindSurvived  Kind = "survived"  // a mutant passed every test of its lesson
+	KindUncaught  Kind = "uncaught"  // a mutant made tests crash, time out or race, but no test failed by assertion
 )
 
 // explanations say in plain words what each kind of failure means, for the
@@ -56,6 +58,10 @@ var explanations = map[Kind]string{
 	KindNotRun:  "The test could not be run.",
 	KindInvalid: "The lesson's files do not follow docs/LESSON-FORMAT.md.",
 	KindVet:     "go vet found a suspicious construct; the lessons and solutions must vet clean.",
+	KindSurvived: "A mutant (a plausible wrong solution kept in the lesson's testdata/mutants) passed every test: " +
+		"the tests accept that mistake. Add a test that fails on it, with a message naming the rule it breaks.",
+	KindUncaught: "A mutant made tests crash, time out or race, but none failed by assertion: the learner would " +
+		"see a crash instead of the rule they broke. Guard the test so that it reports the mistake.",
 }
 
 // An Outcome is the classified result of one test (over one or more runs)

@@ -65,6 +65,20 @@ func writeLesson(b *strings.Builder, l *LessonReport) {
 		fmt.Fprintf(tw, "  (%s)\t%s\t\t%s\n", c.Name, cell, problem)
 	}
 	tw.Flush()
+	if len(l.Mutants) > 0 {
+		caught, total := l.mutantScore()
+		fmt.Fprintf(b, "  mutants: %d caught of %d\n", caught, total)
+		tw = tabwriter.NewWriter(b, 0, 4, 2, ' ', 0)
+		for _, c := range l.Mutants {
+			cell := "ok"
+			if c.Status == statusFail {
+				cell = "FAIL"
+				failures = append(failures, c)
+			}
+			fmt.Fprintf(tw, "  (%s)\t%s\t%s\n", c.Name, cell, oneLine(c.Summary, 100))
+		}
+		tw.Flush()
+	}
 	writeDetails(b, failures, l.Name)
 	b.WriteString("\n")
 }
@@ -184,7 +198,7 @@ type jsonReport struct {
 type jsonCheck struct {
 	Lesson  string `json:"lesson,omitempty"`
 	Name    string `json:"name"`
-	Phase   string `json:"phase"`  // skeleton, solution, lesson, framework
+	Phase   string `json:"phase"`  // skeleton, solution, lesson, mutant, framework
 	Status  string `json:"status"` // pass, fail, not run
 	Kind    Kind   `json:"kind,omitempty"`
 	Runs    int    `json:"runs,omitempty"`

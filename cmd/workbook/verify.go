@@ -68,6 +68,7 @@ type LessonReport struct {
 	Skeleton map[string]Check // by test
 	Solution map[string]Check // by test
 	Checks   []Check          // lesson-wide checks, in report order
+	Mutants  []Check          // one per mutant (phase "mutant"), after a "mutants" file check if some are unusable
 	Seed     string           // shuffle seed of the first solution run
 }
 
@@ -87,6 +88,7 @@ func (r *Report) checks() []Check {
 			all = append(all, l.Skeleton[t], l.Solution[t])
 		}
 		all = append(all, l.Checks...)
+		all = append(all, l.Mutants...)
 	}
 	return append(all, r.Framework...)
 }
@@ -171,6 +173,10 @@ func verifyLesson(ctx context.Context, r *runner, cfg verifyConfig, l *Lesson, t
 		wg.Go(func() {
 			seed, problems, err := verifySolution(ctx, r, cfg, l, rep.Tests, tmp, func(c Check) { locked(func() { rep.Solution[c.Name] = c }) })
 			locked(func() { rep.Seed, wholeRuns, errs = seed, problems, append(errs, err) })
+		})
+		wg.Go(func() {
+			mutants, err := verifyMutants(ctx, r, cfg, l, rep.Tests, tmp)
+			locked(func() { rep.Mutants, errs = mutants, append(errs, err) })
 		})
 		wg.Go(func() {
 			pr, err := r.goTool(ctx, buildDeadline, "build", "./solutions/"+l.Name)

@@ -18,7 +18,8 @@ import (
 // go wrong, a lesson folder without lesson.json, and a two-package framework
 // of which one package fails:
 //
-//	lesson1_good        the good case: skeleton tests fail by assertion, the solution passes
+//	lesson1_good        the good case: skeleton tests fail by assertion, the solution passes;
+//	                    its mutants: one caught, one surviving, one that only panics, one unusable
 //	lesson2_build       the skeleton does not compile
 //	lesson3_panic       the first skeleton test panics; the others must still be reported
 //	lesson4_deadlock    a skeleton test waits forever on a channel
@@ -222,6 +223,45 @@ func TestVerifyChecksLessonFiles(t *testing.T) {
 	}
 }
 
+// TestVerifyRunsMutants checks the verdicts on the fixture's mutants: a
+// mutant is caught only when a test fails by assertion.
+func TestVerifyRunsMutants(t *testing.T) {
+	loadFixture(t)
+	l := lessonReport(t, "lesson1_good")
+	want := map[string]struct {
+		status string
+		kind   Kind
+		says   string
+	}{
+		"mutants":                      {statusFail, KindInvalid, "mutant nowhere: nowhere.go replaces no file of the lesson"},
+		"mutant add-subtracts":         {statusPass, KindAssertion, "caught by TestAddSmall, TestAddNegative"},
+		"mutant add-forgets-a-hundred": {statusFail, KindSurvived, "survived: every test passes"},
+		"mutant double-panics":         {statusFail, KindUncaught, "only TestDouble: panic"},
+	}
+	if len(l.Mutants) != len(want) {
+		t.Errorf("lesson1_good: %d mutant checks; want %d: %+v", len(l.Mutants), len(want), l.Mutants)
+	}
+	for _, c := range l.Mutants {
+		w, ok := want[c.Name]
+		if !ok {
+			t.Errorf("unexpected mutant check %q", c.Name)
+			continue
+		}
+		if c.Status != w.status || c.Kind != w.kind || !strings.Contains(c.Message(), w.says) {
+			t.Errorf("%s: %s %s %q; want %s %s containing %q", c.Name, c.Status, c.Kind, c.Message(), w.status, w.kind, w.says)
+		}
+	}
+	if caught, total := l.mutantScore(); caught != 1 || total != 3 {
+		t.Errorf("mutant score %d of %d; want 1 of 3", caught, total)
+	}
+	if !strings.Contains(fixture.text, "  mutants: 1 caught of 3\n") {
+		t.Errorf("report lacks the mutant score:\n%s", fixture.text)
+	}
+	if !strings.Contains(fixture.text, "  survived: A mutant") {
+		t.Errorf("report does not explain a surviving mutant:\n%s", fixture.text)
+	}
+}
+
 func TestVerifyRunsTheFramework(t *testing.T) {
 	loadFixture(t)
 	var got []string
@@ -243,8 +283,8 @@ func TestVerifyReport(t *testing.T) {
 	loadFixture(t)
 	text := fixture.text
 	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
-	if last := lines[len(lines)-1]; last != "75 passed, 12 failed" {
-		t.Errorf("last line = %q; want %q\n%s", last, "75 passed, 12 failed", text)
+	if last := lines[len(lines)-1]; last != "76 passed, 15 failed" {
+		t.Errorf("last line = %q; want %q\n%s", last, "76 passed, 15 failed", text)
 	}
 	for _, s := range []string{
 		"lesson1_good — Fixture: the good case\n  TEST ",
@@ -266,8 +306,8 @@ func TestVerifyReport(t *testing.T) {
 	if err := json.Unmarshal(buf.Bytes(), &got); err != nil {
 		t.Fatal(err)
 	}
-	if got.Status != "fail" || got.Passed != 75 || got.Failed != 12 || len(got.Tests) != 87 {
-		t.Errorf("JSON report: status %s, %d passed, %d failed, %d entries; want fail, 75, 12, 87",
+	if got.Status != "fail" || got.Passed != 76 || got.Failed != 15 || len(got.Tests) != 91 {
+		t.Errorf("JSON report: status %s, %d passed, %d failed, %d entries; want fail, 76, 15, 91",
 			got.Status, got.Passed, got.Failed, len(got.Tests))
 	}
 	found := false
