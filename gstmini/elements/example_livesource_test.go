@@ -63,7 +63,9 @@ func ExampleLiveSource() {
 	for _, line := range rendered {
 		fmt.Println(line)
 	}
-	fmt.Printf("captured %d, lost %d\n", cam.FramesCaptured(), cam.FramesLost())
+	// num-buffers=6 closed the capture window after frame 7: 8 slots, each
+	// delivered or lost.
+	fmt.Printf("slots %d = captured %d + lost %d\n", cam.FramesSlots(), cam.FramesCaptured(), cam.FramesLost())
 	times := cam.CaptureTimes()
 	var intervals []time.Duration
 	for i := 1; i < len(times); i++ {
@@ -77,7 +79,7 @@ func ExampleLiveSource() {
 	// frame 5  pts 0:00:00.166666666  none
 	// frame 6  pts 0:00:00.200000000  none
 	// frame 7  pts 0:00:00.233333333  none
-	// captured 6, lost 2
+	// slots 8 = captured 6 + lost 2
 	// capture intervals: [33.333333ms 100ms 33.333333ms 33.333334ms 33.333333ms]
 }
 

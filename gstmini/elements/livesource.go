@@ -71,11 +71,54 @@ var ErrNoClock = errors.New("elements: live source has no clock")
 // its buffer count, this camera has one buffer). It announces
 // "video/x-raw, framerate=fps/1" before the first frame.
 //
-// Properties: "fps" (gstmini: GStreamer sets a camera's rate with caps),
-// "frame-size" (gstmini), "num-buffers" (BaseSrc), "is-live" (read-only,
-// always true; videotestsrc's is-live, gstvideotestsrc.c:277, is writable),
-// and the read-only gstmini counters "frames-captured" and "frames-lost".
-// fps and frame-size cannot change between READY→PAUSED and PAUSED→READY.
+// # Every slot accounted for
+//
+// The capture window is the running time from 0 to the end of the stream.
+// Each capture slot in it counts once, as delivered or as lost:
+//
+//	frames-slots = frames-captured + frames-lost
+//
+// A frame is delivered ("frames-captured") when Create hands it to BaseSrc,
+// which pushes it; it is lost ("frames-lost") when nobody read it: the
+// capture buffer overwrote it while the streaming goroutine was blocked,
+// or the stream ended first. The window closes, and the slots it holds are
+// fixed, when the stream ends:
+//
+//   - EOS sent to the source (Pipeline.SendEOS, gst-launch-1.0 -e, the
+//     examples' -duration) closes it at the running time EOS arrives. The
+//     slots that passed while the goroutine was blocked in a push count as
+//     lost at once; so does a frame whose slot came before EOS but that
+//     Create had not read yet. Create then returns EOS without taking a
+//     frame: a frame is never taken and then discarded. (GStreamer's basesrc
+//     gets the same result another way: in push mode its send_event stops
+//     the streaming thread before it marks EOS, gstbasesrc.c:1857, lines
+//     1937-1951, so create never runs after. gstmini's BaseSrc marks EOS and
+//     unblocks Create without stopping the thread, so a frame Create had
+//     just returned would reach the discard of gst_base_src_get_range,
+//     gstbasesrc.c:2532, which GStreamer reaches only in pull mode. The
+//     camera therefore ends the stream itself, as any source whose Create
+//     returns EOS does.)
+//   - num-buffers closes it after the last frame asked for.
+//   - PAUSED→READY (on the way to NULL) without EOS closes it at the running
+//     time the source left PLAYING; the slots that passed while blocked
+//     count as lost. If BaseSrc still held a frame Create had returned (one
+//     taken while PAUSED) and discarded it on the way to READY, that frame
+//     counts as lost, not delivered.
+//
+// While the window is open, "frames-slots" counts the slots accounted for
+// so far, those up to the last frame read, so the sum holds at any time; a
+// slot that passed while the goroutine is blocked is counted when the
+// goroutine comes back or the window closes. The counters are reset on
+// READY→PAUSED and stay readable after the source stopped.
+//
+// # Properties
+//
+// "fps" (gstmini: GStreamer sets a camera's rate with caps), "frame-size"
+// (gstmini), "num-buffers" (BaseSrc), "is-live" (read-only, always true;
+// videotestsrc's is-live, gstvideotestsrc.c:277, is writable), and the
+// read-only gstmini counters "frames-slots", "frames-captured" and
+// "frames-lost" (guint64). fps and frame-size cannot change between
+// READY→PAUSED and PAUSED→READY.
 // Frames are frame-size bytes from a BufferPool, holding whatever the
 // pool's memory holds: the camera models timing, not pixels.
 //
@@ -90,10 +133,20 @@ type LiveSource struct {
 	started      bool
 	pool         *gstmini.BufferPool
 	poolSize     uint64
-	next         uint64 // the frame number Create asks for next
-	captured     uint64
-	lost         uint64
+	next         uint64 // the frame number Create asks for next: slots 0 .. next-1 are accounted for
+	captured     uint64 // frames delivered
+	lost         uint64 // frames nobody read
 	captureTimes []time.Duration
+
+	numBuffers int64         // num-buffers as BaseSrc took it on READY→PAUSED; -1: no limit
+	requests   int64         // Create calls since READY→PAUSED
+	taken      bool          // Create has returned a frame since READY→PAUSED ...
+	lastTaken  uint64        // ... and this was the last one
+	playing    bool          // between PAUSED→PLAYING and PLAYING→PAUSED
+	pausedAt   time.Duration // running time when the source last left PLAYING, or ClockTimeNone
+	eos        bool          // EOS was sent to the source: Create returns FlowEOS
+	closed     bool          // the capture window is closed ...
+	slots      uint64        // ... and holds this many slots
 }
 
 // NewLiveSource returns a camera named name in state NULL, at 30 fps with
@@ -149,32 +202,53 @@ func (s *LiveSource) installProperties() {
 	live.Set = nil
 	s.InstallProperty(live)
 
-	captured := gstmini.UintProperty("frames-captured", "Frames delivered since the source started", "guint64",
+	slots := gstmini.UintProperty("frames-slots",
+		"Capture slots of the capture window since the source started: frames-captured + frames-lost", "guint64",
+		0, math.MaxUint64, 0, s.FramesSlots, nil)
+	slots.Flags = gstmini.PropReadable | gstmini.PropNotGStreamer
+	s.InstallProperty(slots)
+
+	captured := gstmini.UintProperty("frames-captured", "Frames delivered (handed downstream) since the source started", "guint64",
 		0, math.MaxUint64, 0, s.FramesCaptured, nil)
 	captured.Flags = gstmini.PropReadable | gstmini.PropNotGStreamer
 	s.InstallProperty(captured)
 
-	lost := gstmini.UintProperty("frames-lost", "Frames overwritten before anybody read them since the source started", "guint64",
+	lost := gstmini.UintProperty("frames-lost",
+		"Frames nobody read since the source started: overwritten while blocked, or left when the stream ended", "guint64",
 		0, math.MaxUint64, 0, s.FramesLost, nil)
 	lost.Flags = gstmini.PropReadable | gstmini.PropNotGStreamer
 	s.InstallProperty(lost)
 }
 
-// FramesCaptured returns how many frames Create delivered since the source
-// last went READY→PAUSED (the "frames-captured" property). A frame captured
-// while EOS was being sent to the source is counted although BaseSrc then
-// discards it, as GStreamer's basesrc discards a buffer created during a
-// forced EOS (gst_base_src_get_range); so it can exceed the frames pushed
-// by one.
+// FramesSlots returns the capture slots accounted for since the source
+// last went READY→PAUSED (the "frames-slots" property): once the capture
+// window is closed (EOS, num-buffers, or READY), every slot in it; before,
+// the slots up to the last frame read. It always equals FramesCaptured +
+// FramesLost; see "Every slot accounted for" on LiveSource.
+func (s *LiveSource) FramesSlots() uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return s.slots
+	}
+	return s.next
+}
+
+// FramesCaptured returns how many frames the camera delivered since the
+// source last went READY→PAUSED (the "frames-captured" property): frames
+// Create handed to BaseSrc, which pushed them downstream. A frame whose
+// slot passed but that was never pushed is not delivered: it is lost.
 func (s *LiveSource) FramesCaptured() uint64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.captured
 }
 
-// FramesLost returns how many frames were overwritten in the capture
-// buffer before Create could deliver them, since the source last went
-// READY→PAUSED (the "frames-lost" property).
+// FramesLost returns how many frames nobody read since the source last
+// went READY→PAUSED (the "frames-lost" property): frames the capture
+// buffer overwrote while the streaming goroutine was blocked, and, once the
+// stream ended, the slots that passed while it was blocked and a frame
+// taken but never pushed.
 func (s *LiveSource) FramesLost() uint64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -192,19 +266,30 @@ func (s *LiveSource) CaptureTimes() []time.Duration {
 	return append([]time.Duration(nil), s.captureTimes...)
 }
 
-// ChangeState adds two things to BaseSrc.ChangeState, both on the goroutine
-// changing state. On PLAYING→PAUSED, gstmini's BaseSrc calls the Unlock
-// hook, which GStreamer's gst_base_src_set_playing (gstbasesrc.c:3846) does
-// not, and never restarts the task a FlowFlushing from Create paused, which
-// GStreamer does on PAUSED→PLAYING: the camera ignores that Unlock, so its
-// clock wait goes on through PAUSED, as a v4l2src capture does, and the
+// ChangeState adds three things to BaseSrc.ChangeState, all on the
+// goroutine changing state. On PLAYING→PAUSED, gstmini's BaseSrc calls the
+// Unlock hook, which GStreamer's gst_base_src_set_playing (gstbasesrc.c:3846)
+// does not, and never restarts the task a FlowFlushing from Create paused,
+// which GStreamer does on PAUSED→PLAYING: the camera ignores that Unlock, so
+// its clock wait goes on through PAUSED, as a v4l2src capture does, and the
 // stream resumes in PLAYING. On PAUSED→PLAYING, the pipeline has chosen a
 // new base time, so a wait begun with the old one starts again with the
-// new one.
+// new one. And on PLAYING→PAUSED it notes the running time at which the
+// source leaves PLAYING: the capture window ends there if the source then
+// goes to READY without EOS.
 func (s *LiveSource) ChangeState(t gstmini.StateChange) gstmini.StateChangeReturn {
-	if t == gstmini.TransitionPlayingToPaused {
+	switch t {
+	case gstmini.TransitionPlayingToPaused:
+		s.mu.Lock()
+		s.pausedAt = s.runningTimeLocked()
+		s.playing = false
+		s.mu.Unlock()
 		s.waiter.setPausing(true)
 		defer s.waiter.setPausing(false)
+	case gstmini.TransitionPausedToPlaying:
+		s.mu.Lock()
+		s.playing = true
+		s.mu.Unlock()
 	}
 	ret := s.BaseSrc.ChangeState(t)
 	if t == gstmini.TransitionPausedToPlaying && ret != gstmini.StateChangeFailure {
@@ -213,14 +298,71 @@ func (s *LiveSource) ChangeState(t gstmini.StateChange) gstmini.StateChangeRetur
 	return ret
 }
 
-// start is the Start hook, on READY→PAUSED: it resets the frame counters
-// and prepares the buffer pool.
+// HandleSendEvent handles an event sent to the source element. EOS ends
+// the stream as BaseSrc.HandleSendEvent would, but from the camera: it
+// closes the capture window at the running time now, counting the slots
+// that passed unread as lost, and makes Create return FlowEOS from then on
+// without taking a frame, which BaseSrc turns into an EOS event downstream.
+// A Create blocked on the clock returns at once; a push in progress
+// finishes first. Other events go to BaseSrc.HandleSendEvent. (C:
+// gst_base_src_send_event, gstbasesrc.c:1857; "Every slot accounted for" on
+// LiveSource says why the camera does not let BaseSrc mark EOS.)
+func (s *LiveSource) HandleSendEvent(ev *gstmini.Event) bool {
+	if ev.Type() != gstmini.EventEOS {
+		return s.BaseSrc.HandleSendEvent(ev)
+	}
+	s.mu.Lock()
+	s.eos = true
+	s.closeWindowLocked(s.runningTimeLocked())
+	s.mu.Unlock()
+	s.waiter.unlock()
+	return true
+}
+
+// runningTimeLocked returns the running time now: clock time minus base
+// time while PLAYING, the running time at which the source left PLAYING
+// otherwise, ClockTimeNone if it never played.
+func (s *LiveSource) runningTimeLocked() time.Duration {
+	if !s.playing {
+		return s.pausedAt
+	}
+	clock := s.Clock()
+	if clock == nil {
+		return gstmini.ClockTimeNone
+	}
+	return clock.Time() - s.BaseTime()
+}
+
+// closeWindowLocked closes the capture window at running time end
+// (ClockTimeNone: just after the last frame read): every slot up to end
+// that nobody read is lost. It does nothing if the window is closed
+// already.
+func (s *LiveSource) closeWindowLocked(end time.Duration) {
+	if s.closed {
+		return
+	}
+	slots := s.next
+	if end != gstmini.ClockTimeNone && end >= 0 {
+		slots = max(slots, frameAt(end, s.fps)+1)
+	}
+	s.lost += slots - s.next
+	s.next = slots
+	s.closed, s.slots = true, slots
+}
+
+// start is the Start hook, on READY→PAUSED: it resets the frame counters,
+// opens the capture window and prepares the buffer pool.
 func (s *LiveSource) start() error {
+	numBuffers, _ := s.Property("num-buffers") // BaseSrc takes it after this hook, without changes in between
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.started = true
 	s.next, s.captured, s.lost = 0, 0, 0
 	s.captureTimes = nil
+	s.numBuffers, _ = numBuffers.(int64)
+	s.requests, s.taken, s.lastTaken = 0, false, 0
+	s.playing, s.pausedAt, s.eos = false, gstmini.ClockTimeNone, false
+	s.closed, s.slots = false, 0
 	if s.pool == nil || s.poolSize != s.frameSize {
 		s.pool, s.poolSize = gstmini.NewBufferPool(int(s.frameSize)), s.frameSize
 	}
@@ -230,11 +372,26 @@ func (s *LiveSource) start() error {
 	return nil
 }
 
-// stop is the Stop hook, on PAUSED→READY.
+// stop is the Stop hook, on PAUSED→READY, once the streaming goroutine has
+// finished. It counts as lost a frame Create returned but BaseSrc never
+// pushed (BaseSrc moves its segment position to a frame's end, slot(n+1),
+// just before it pushes frame n), and closes the capture window where the
+// source left PLAYING.
 func (s *LiveSource) stop() error {
+	q := gstmini.NewPositionQuery(gstmini.FormatTime)
+	pushedTo := gstmini.ClockTimeNone
+	if s.BaseSrc.HandleQuery(q) {
+		pushedTo = q.Value()
+	}
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.started = false
-	s.mu.Unlock()
+	if s.taken && pushedTo != gstmini.ClockTimeNone && pushedTo < slotTime(s.lastTaken+1, s.fps) {
+		s.captured--
+		s.lost++
+		s.taken = false
+	}
+	s.closeWindowLocked(s.pausedAt)
 	return nil
 }
 
@@ -257,8 +414,8 @@ func (s *LiveSource) caps() *gstmini.Caps {
 
 // create is the Create hook, on the streaming goroutine: the camera model
 // described on LiveSource. Without a clock it posts an ERROR and returns
-// FlowError; when unlocked (a flush, EOS or shutdown) it returns
-// FlowFlushing.
+// FlowError; after EOS was sent to the source it returns FlowEOS; when
+// unlocked otherwise (a flush or shutdown) it returns FlowFlushing.
 func (s *LiveSource) create(uint64, int) (*gstmini.Buffer, gstmini.FlowReturn) {
 	clock := s.Clock()
 	if clock == nil {
@@ -267,7 +424,14 @@ func (s *LiveSource) create(uint64, int) (*gstmini.Buffer, gstmini.FlowReturn) {
 		return nil, gstmini.FlowError
 	}
 	s.mu.Lock()
+	if s.eos {
+		s.mu.Unlock()
+		return nil, gstmini.FlowEOS
+	}
 	fps, n, pool := s.fps, s.next, s.pool
+	s.requests++
+	// BaseSrc asks for no frame after the num-buffers-th: this call ends the window.
+	last := s.numBuffers >= 0 && s.requests >= s.numBuffers
 	s.mu.Unlock()
 
 	frame, lost := n, uint64(0)
@@ -285,15 +449,30 @@ func (s *LiveSource) create(uint64, int) (*gstmini.Buffer, gstmini.FlowReturn) {
 		}
 		return base + slotTime(n, fps), true
 	})
-	if flushing {
-		return nil, gstmini.FlowFlushing
-	}
 
 	captureTime := clock.Time() - s.BaseTime()
 	s.mu.Lock()
+	switch {
+	case s.eos:
+		// EOS arrived while Create waited or read: no frame is taken. Its
+		// slot, if it came before EOS, was counted lost when EOS closed
+		// the window.
+		s.mu.Unlock()
+		return nil, gstmini.FlowEOS
+	case flushing:
+		if last {
+			s.closeWindowLocked(gstmini.ClockTimeNone)
+		}
+		s.mu.Unlock()
+		return nil, gstmini.FlowFlushing
+	}
 	s.next = frame + 1
 	s.captured++
 	s.lost += lost
+	s.taken, s.lastTaken = true, frame
+	if last {
+		s.closeWindowLocked(gstmini.ClockTimeNone)
+	}
 	if len(s.captureTimes) == maxCaptureTimes {
 		s.captureTimes = append(s.captureTimes[:0], s.captureTimes[maxCaptureTimes/2:]...)
 	}

@@ -197,6 +197,7 @@ func TestLiveSource_PropertyDefaults(t *testing.T) {
 		{"frame-size", uint64(1024)},
 		{"is-live", true},
 		{"num-buffers", int64(-1)},
+		{"frames-slots", uint64(0)},
 		{"frames-captured", uint64(0)},
 		{"frames-lost", uint64(0)},
 	} {
@@ -208,7 +209,7 @@ func TestLiveSource_PropertyDefaults(t *testing.T) {
 			t.Errorf("property %q: spec Default = %v; want %v", tc.name, spec.Default, tc.want)
 		}
 	}
-	for _, name := range []string{"fps", "frame-size", "frames-captured", "frames-lost"} {
+	for _, name := range []string{"fps", "frame-size", "frames-slots", "frames-captured", "frames-lost"} {
 		if spec, _ := src.FindProperty(name); spec.Flags&gstmini.PropNotGStreamer == 0 {
 			t.Errorf("property %q is a gstmini addition but lacks PropNotGStreamer", name)
 		}
@@ -235,7 +236,7 @@ func TestLiveSource_RejectsBadFPS(t *testing.T) {
 	if got := mustGet(t, src.Base(), "fps"); got != int64(30) {
 		t.Errorf("fps after rejected values = %v; want 30 (unchanged)", got)
 	}
-	for _, name := range []string{"is-live", "frames-captured", "frames-lost"} {
+	for _, name := range []string{"is-live", "frames-slots", "frames-captured", "frames-lost"} {
 		if err := src.SetProperty(name, 1); !errors.Is(err, gstmini.ErrReadOnlyProperty) {
 			t.Errorf("SetProperty(%q, 1) = %v; want ErrReadOnlyProperty", name, err)
 		}
@@ -365,6 +366,9 @@ func TestLiveSource_BlockedDownstreamLosesFrames(t *testing.T) {
 	if got := mustGet(t, f.src.Base(), "frames-lost"); got != uint64(2) {
 		t.Errorf(`Property("frames-lost") = %v; want 2`, got)
 	}
+	if s := f.src.FramesSlots(); s != 5 {
+		t.Errorf("frames slots = %d; want 5: slots 0-4 are accounted for, 3 delivered + 2 lost", s)
+	}
 	if got, want := f.src.CaptureTimes(), []time.Duration{0, 33333333, 133333333}; fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("CaptureTimes() = %v; want %v", got, want)
 	}
@@ -451,6 +455,11 @@ func TestLiveSource_PauseAndResume(t *testing.T) {
 	}
 	if l := f.src.FramesLost(); l != 0 {
 		t.Errorf("frames lost across a pause = %d; want 0 (running time stops while PAUSED)", l)
+	}
+	stopWithin(t, f.pipeline)
+	if s, c, l := f.src.FramesSlots(), f.src.FramesCaptured(), f.src.FramesLost(); s != 2 || c != 2 || l != 0 {
+		t.Errorf("after NULL at running time 33.3 ms: frames slots, captured, lost = %d, %d, %d; want 2, 2, 0: "+
+			"the 5 s PAUSED are not in the capture window", s, c, l)
 	}
 }
 
