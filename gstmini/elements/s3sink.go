@@ -30,6 +30,53 @@ type Upload struct {
 	Finished time.Duration   // running time when the store accepted the object
 }
 
+// NotUploadedReason says why S3Sink did not upload a segment it received.
+type NotUploadedReason int
+
+// The reasons a received segment is not uploaded.
+const (
+	// NotUploadedFlush: a flush (FLUSH_START, as a flushing seek sends)
+	// interrupted the segment's sync wait, preroll or upload, or the segment
+	// arrived while the sink was flushing.
+	NotUploadedFlush NotUploadedReason = iota + 1
+	// NotUploadedShutdown: the sink went from PAUSED to READY, on its way
+	// to NULL, during the segment's sync wait, preroll or upload.
+	NotUploadedShutdown
+	// NotUploadedDropped: BaseSink dropped the segment without rendering
+	// it: outside the segment, or later than max-lateness allows.
+	NotUploadedDropped
+	// NotUploadedError: the store refused the upload (the sink posted an
+	// ERROR message), or BaseSink returned another flow result.
+	NotUploadedError
+)
+
+// String returns the reason's name: "flush", "shutdown", "dropped" or
+// "error".
+func (r NotUploadedReason) String() string {
+	switch r {
+	case NotUploadedFlush:
+		return "flush"
+	case NotUploadedShutdown:
+		return "shutdown"
+	case NotUploadedDropped:
+		return "dropped"
+	case NotUploadedError:
+		return "error"
+	}
+	return fmt.Sprintf("NotUploadedReason(%d)", int(r))
+}
+
+// NotUploaded records one segment S3Sink received but did not upload.
+type NotUploaded struct {
+	URI         string            // the segment's MetaHLSURI, or "" if it has none
+	Sequence    int               // its MetaHLSSequence, or -1 if it has none
+	PTS         time.Duration     // the segment buffer's PTS
+	Duration    time.Duration     // the segment buffer's duration
+	Frames      []time.Duration   // PTS of the segment's frames (MetaHLSFrames)
+	Reason      NotUploadedReason // why it was not uploaded
+	RunningTime time.Duration     // when the sink gave it up; ClockTimeNone without a clock
+}
+
 // An S3Sink "uploads" HLS segments and playlists to a Store, at the time
 // the pipeline clock says they are due (factory name "s3sink"; the seed's
 // S3Sink, with the "bucket" and "key-prefix" properties of gst-plugins-rs'
@@ -73,6 +120,22 @@ type Upload struct {
 // message naming the element, the key and the error, and Render returns
 // FlowError.
 //
+// # Every segment accounted for
+//
+// Every segment that reaches the sink's chain function is either uploaded
+// (Uploads, "segments-uploaded") or recorded as not uploaded with its
+// reason (NotUploaded, "segments-not-uploaded"):
+//
+//	segments received = segments-uploaded + segments-not-uploaded
+//
+// A flush or a shutdown during the sync wait, the preroll or the upload
+// gives NotUploadedFlush or NotUploadedShutdown; a segment BaseSink drops
+// unrendered gives NotUploadedDropped; a store error NotUploadedError. A
+// segment pushed while the sink pad itself is flushing (between
+// FLUSH_START and FLUSH_STOP, or once the sink is READY) or after EOS never
+// reaches the sink: the pad refuses it and its pusher gets FlowFlushing or
+// FlowEOS.
+//
 // # Playlists
 //
 // On the custom event PlaylistEventName the sink puts the field "m3u8"
@@ -88,7 +151,8 @@ type Upload struct {
 //   - "upload-latency" (gstmini addition, default 0, ≥ 0): time on the
 //     pipeline clock each segment upload takes; accepts "200ms" or
 //     nanoseconds.
-//   - "segments-uploaded" (gstmini addition, read-only, guint64).
+//   - "segments-uploaded" and "segments-not-uploaded" (gstmini additions,
+//     read-only, guint64).
 //   - BaseSink's: sync (TRUE), async (TRUE), max-lateness, qos, ts-offset,
 //     render-delay, processing-deadline.
 //
@@ -103,6 +167,8 @@ type S3Sink struct {
 	store         Store
 	uploads       []Upload
 	uploaded      uint64
+	notUploaded   []NotUploaded
+	stopping      bool               // PAUSED→READY is under way: a flushed segment is a shutdown's
 	unlocked      bool               // Unlock was called and UnlockStop not yet
 	waitID        *gstmini.ClockID   // the upload wait in progress
 	cancel        context.CancelFunc // cancels the Put in progress
@@ -119,6 +185,10 @@ func NewS3Sink(name string) *S3Sink {
 		Start:      s.start,
 		Unlock:     s.unlock,
 		UnlockStop: s.unlockStop,
+	})
+	base := s.SinkPad().ChainFunc()
+	s.SinkPad().SetChainFunc(func(p *gstmini.Pad, parent gstmini.Element, buf *gstmini.Buffer) gstmini.FlowReturn {
+		return s.chain(base, p, parent, buf)
 	})
 	s.installProperties()
 	return s
@@ -163,6 +233,84 @@ func (s *S3Sink) SegmentsUploaded() uint64 {
 	return s.uploaded
 }
 
+// NotUploaded returns a copy of the record of every segment the sink
+// received but did not upload since it last went from NULL to READY,
+// oldest first.
+func (s *S3Sink) NotUploaded() []NotUploaded {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]NotUploaded, len(s.notUploaded))
+	for i, n := range s.notUploaded {
+		n.Frames = append([]time.Duration(nil), n.Frames...)
+		out[i] = n
+	}
+	return out
+}
+
+// SegmentsNotUploaded returns how many segments the sink received but did
+// not upload since it last went from NULL to READY
+// ("segments-not-uploaded"); NotUploaded says which and why.
+func (s *S3Sink) SegmentsNotUploaded() uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return uint64(len(s.notUploaded))
+}
+
+// ChangeState notes that PAUSED→READY is under way, so that a segment the
+// transition flushes is recorded as NotUploadedShutdown, and otherwise is
+// BaseSink.ChangeState.
+func (s *S3Sink) ChangeState(t gstmini.StateChange) gstmini.StateChangeReturn {
+	if t == gstmini.TransitionPausedToReady {
+		s.mu.Lock()
+		s.stopping = true
+		s.mu.Unlock()
+		defer func() {
+			s.mu.Lock()
+			s.stopping = false
+			s.mu.Unlock()
+		}()
+	}
+	return s.BaseSink.ChangeState(t)
+}
+
+// chain is the sink pad's chain function: BaseSink's (base), then, if the
+// segment was not uploaded, a NotUploaded record with the reason read from
+// the flow result. It runs on the streaming goroutine with the pad's stream
+// lock held, one segment at a time, and returns base's result.
+func (s *S3Sink) chain(base gstmini.ChainFunc, p *gstmini.Pad, parent gstmini.Element, buf *gstmini.Buffer) gstmini.FlowReturn {
+	rec := NotUploaded{Sequence: -1, PTS: buf.PTS, Duration: buf.Duration}
+	rec.URI, _ = buf.Meta[MetaHLSURI].(string)
+	if seq, ok := buf.Meta[MetaHLSSequence].(int); ok {
+		rec.Sequence = seq
+	}
+	rec.Frames, _ = buf.Meta[MetaHLSFrames].([]time.Duration)
+	s.mu.Lock()
+	before := s.uploaded
+	s.mu.Unlock()
+
+	ret := base(p, parent, buf) // takes buf
+
+	rec.RunningTime = s3RunningTime(s.Clock(), s.BaseTime())
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.uploaded != before {
+		return ret
+	}
+	switch {
+	case ret == gstmini.FlowFlushing && s.stopping:
+		rec.Reason = NotUploadedShutdown
+	case ret == gstmini.FlowFlushing:
+		rec.Reason = NotUploadedFlush
+	case ret == gstmini.FlowOK:
+		rec.Reason = NotUploadedDropped
+	default:
+		rec.Reason = NotUploadedError
+	}
+	rec.Frames = append([]time.Duration(nil), rec.Frames...) // the buffer's slice is not ours
+	s.notUploaded = append(s.notUploaded, rec)
+	return ret
+}
+
 func (s *S3Sink) installProperties() {
 	locked := func(f func()) { s.mu.Lock(); f(); s.mu.Unlock() }
 	s.InstallProperty(gstmini.StringProperty("bucket", "The bucket of the file to write", s3DefaultBucket,
@@ -182,12 +330,18 @@ func (s *S3Sink) installProperties() {
 		0, math.MaxUint64, 0, s.SegmentsUploaded, nil)
 	uploaded.Flags = gstmini.PropReadable | gstmini.PropNotGStreamer
 	s.InstallProperty(uploaded)
+	notUploaded := gstmini.UintProperty("segments-not-uploaded",
+		"Segments received but not uploaded since NULL→READY (flushed, shut down, dropped or failed)", "guint64",
+		0, math.MaxUint64, 0, s.SegmentsNotUploaded, nil)
+	notUploaded.Flags = gstmini.PropReadable | gstmini.PropNotGStreamer
+	s.InstallProperty(notUploaded)
 }
 
-// start runs on NULL→READY: it forgets the previous run's uploads.
+// start runs on NULL→READY: it forgets the previous run's uploads and the
+// segments it did not upload.
 func (s *S3Sink) start() error {
 	s.mu.Lock()
-	s.uploads, s.uploaded = nil, 0
+	s.uploads, s.uploaded, s.notUploaded = nil, 0, nil
 	s.mu.Unlock()
 	return nil
 }
