@@ -297,9 +297,12 @@ func (q *Queue) SetSignalHandlers(s QueueSignals) {
 // Dropped returns how many buffers the queue has dropped since it last went
 // from READY to PAUSED: incoming buffers leaked upstream, queued buffers
 // leaked downstream, buffers discarded by a flush, flush-on-eos or a state
-// change to READY, and queued buffers dropped after downstream returned
-// EOS. Buffers refused with a flow error are not counted: the pusher sees
-// the error. (The read-only property "dropped", a gstmini addition.)
+// change to READY (the queued ones, and one whose push was waiting for
+// room), and queued buffers dropped after downstream returned EOS. Buffers
+// refused otherwise are not counted: one arriving while the queue is
+// flushing, after EOS or after a downstream error never enters the queue,
+// and the pusher sees the error. (The read-only property "dropped", a
+// gstmini addition.)
 func (q *Queue) Dropped() uint64 {
 	q.mu.Lock()
 	defer q.mu.Unlock()
@@ -692,6 +695,11 @@ full:
 				q.itemDel.Wait()
 				q.waitingDel = false
 				if q.srcresult != gstmini.FlowOK {
+					if q.srcresult == gstmini.FlowFlushing {
+						// A flush or shutdown came while buf waited for
+						// room: it discards buf with the queued buffers.
+						q.dropped++
+					}
 					return q.refuseLocked(buf, q.srcresult)
 				}
 			}

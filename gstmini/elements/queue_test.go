@@ -617,8 +617,9 @@ func TestQueueFlushStartUnblocksChainWithFlushing(t *testing.T) {
 		"flush-start wakes a chain waiting for room; it returns FLUSHING")
 	buffers, bytes, _ := h.level()
 	assert.Equal(t, []uint{0, 0}, []uint{buffers, bytes}, "flush-start waits for the streaming goroutine, which emptied the queue")
-	assert.Equal(t, uint64(2), h.q.Dropped(), "buffers 2 and 3 were discarded by the flush")
+	assert.Equal(t, uint64(3), h.q.Dropped(), "the flush discarded queued 2 and 3, and 4, which waited for room: all counted")
 	assert.Equal(t, gstmini.FlowFlushing, h.q.sinkpad.Chain(queueBuf(5)), "until flush-stop the queue's sink pad refuses data")
+	assert.Equal(t, uint64(3), h.q.Dropped(), "5 was refused at the door, never queued: not counted (its pusher got FLUSHING)")
 
 	require.True(t, h.up.PushEvent(gstmini.NewFlushStopEvent(true)))
 	require.True(t, h.up.PushEvent(gstmini.NewSegmentEvent(gstmini.NewSegment())))
@@ -738,7 +739,8 @@ func TestQueueShutdownWithChainBlockedOnFullQueue(t *testing.T) {
 
 	queueShutdownPromptly(t, h)
 	assert.Equal(t, gstmini.FlowFlushing, queueAwait(t, res, "the blocked push"), "shutdown wakes the blocked chain with FLUSHING")
-	assert.Equal(t, uint64(2), h.q.Dropped(), "the queued buffers 2 and 3 were discarded and counted (4 was refused, not dropped)")
+	assert.Equal(t, uint64(3), h.q.Dropped(),
+		"the shutdown discarded queued 2 and 3, and 4, which waited for room in chain: every buffer the queue took is counted")
 	goleak.VerifyNone(t, goleak.IgnoreCurrent())
 }
 
