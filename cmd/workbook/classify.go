@@ -68,10 +68,11 @@ var explanations = map[Kind]string{
 // or of one check.
 type Outcome struct {
 	Kind    Kind
-	Summary string // one line
-	Detail  string // a few lines: the failure message, the stack that matters
-	Runs    int    // how many runs of the test reported a result
-	Passes  int    // how many of them passed
+	Summary string        // one line
+	Detail  string        // a few lines: the failure message, the stack that matters
+	Runs    int           // how many runs of the test reported a result
+	Passes  int           // how many of them passed
+	Elapsed time.Duration // the test's own time in its last run, as go test reports it; 0 if unknown
 }
 
 // Message returns the summary and the detail as one text.

@@ -3,12 +3,25 @@
 //
 // Usage:
 //
-//	go run ./cmd/workbook [-timeout 10s] [lesson...]
+//	go run ./cmd/workbook [-json] [-timeout 10s] [lesson...]
+//	go run ./cmd/workbook watch [-json] [lesson]
+//	go run ./cmd/workbook hint [lesson]
+//	go run ./cmd/workbook reset [-y] [-ref REV] lesson[/file.go]
+//	go run ./cmd/workbook solution [-force] lesson
 //	go run ./cmd/workbook verify [-soak] [-json file] [-j n] [-timeout 20s] [-framework ./...] [-v] [lesson...]
 //
 // Without a command it runs each lesson's tests on the learner's files and
 // prints, per lesson, how many pass and the next failing test in task order,
-// with its failure message and the task's first hint.
+// with its failure message and the task's first hint; -json prints the same
+// as Results, per test, for editors and instructors' scripts.
+//
+// watch works on one lesson: it reruns the lesson's tests on every save of
+// a Go file in it and keeps one screen up to date (progress, the next
+// failing test, its kind of failure in plain words, the README step, the
+// hints). hint prints one more hint each time it is asked (the count is
+// kept in the user's cache directory). reset puts skeleton files back as
+// committed, after asking. solution shows the solution as a diff once every
+// test of the lesson passes.
 //
 // The verify command checks, for every lesson (docs/LESSON-FORMAT.md):
 // lesson.json against the tests; the layout; that each test, run alone from a
@@ -16,7 +29,9 @@
 // by a build error, a panic, a timeout, a race or a leak); that all tests pass
 // with the solution laid over the skeleton by go test -overlay, under -race,
 // three times shuffled (twenty with -soak); that the solution builds on its
-// own and vets clean. Then it runs the framework's tests. It prints a table
+// own and vets clean; and that every mutant kept in the lesson's
+// testdata/mutants (a plausible wrong solution) makes at least one test fail
+// by assertion. Then it runs the framework's tests. It prints a table
 // per lesson and ends with "N passed, M failed"; the exit status is 1 if any
 // check failed.
 //
@@ -34,6 +49,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -41,7 +57,7 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	code := runWithInput(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }
@@ -53,8 +69,14 @@ const (
 	exitError  = 2 // the tool could not do its job
 )
 
-// run runs the command line args and returns the exit status.
+// run runs the command line args with no standard input and returns the
+// exit status.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return runWithInput(ctx, args, strings.NewReader(""), stdout, stderr)
+}
+
+// runWithInput runs the command line args and returns the exit status.
+func runWithInput(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "verify" {
 		return runVerify(ctx, args[1:], stdout, stderr)
 	}
@@ -62,13 +84,42 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		usage(stdout)
 		return exitOK
 	}
-	return runProgress(ctx, args, stdout, stderr)
+	root, err := findModuleRoot()
+	if err != nil {
+		fmt.Fprintf(stderr, "workbook: %v\n", err)
+		return exitError
+	}
+	c := commandContext{ctx: ctx, root: root, stdin: stdin, stdout: stdout, stderr: stderr}
+	if len(args) > 0 {
+		switch args[0] {
+		case "hint":
+			return runHint(c, args[1:])
+		case "reset":
+			return runReset(c, args[1:])
+		case "solution":
+			return runSolution(c, args[1:])
+		case "watch":
+			return runWatch(c, args[1:])
+		}
+	}
+	return runProgress(c, args)
 }
 
 func usage(w io.Writer) {
 	fmt.Fprint(w, `usage:
-  go run ./cmd/workbook [-timeout 10s] [lesson...]
+  go run ./cmd/workbook [-json] [-timeout 10s] [lesson...]
       show your progress: tests passing per lesson, the next one to make pass and a hint
+      (-json: per test its lesson, task, status, kind of failure, message and duration)
+  go run ./cmd/workbook watch [-json] [lesson]
+      work on a lesson (the first unfinished one by default): its tests rerun on every save
+      and one screen shows the next failing test, what kind of failure it is, the README
+      step and the hints. Keys: h next hint, r rerun, n/p next/previous lesson, q quit
+  go run ./cmd/workbook hint [lesson]
+      print the next hint for the first failing test; one more each time you ask
+  go run ./cmd/workbook reset [-y] lesson[/file.go]
+      put the lesson's skeleton files (or one of them) back as shipped, after asking
+  go run ./cmd/workbook solution [-force] lesson
+      once every test of the lesson passes, show how the solution differs from your files
   go run ./cmd/workbook verify [flags] [lesson...]
       check the lessons, their solutions and the framework, as CI does
 
@@ -143,31 +194,31 @@ func writeJSONFile(path string, rep *Report, stdout io.Writer) (err error) {
 	return writeJSON(f, rep)
 }
 
-// runProgress is the learner's command: progress per lesson.
-func runProgress(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("workbook", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { usage(stderr) }
-	timeout := fs.Duration("timeout", 10*time.Second, "test timeout of one run of a lesson's tests")
-	verbose := fs.Bool("v", false, "log each command to stderr")
+// runProgress is the learner's command: progress per lesson, as text or,
+// with -json, as Results.
+func runProgress(c commandContext, args []string) int {
+	fs := c.flags("workbook")
+	asJSON := fs.Bool("json", false, "print the results as JSON (per test: lesson, task, status, kind, message, duration)")
 	if err := fs.Parse(args); err != nil {
 		return exitError
 	}
-	root, err := findModuleRoot()
+	lessons, _, err := discoverLessons(c.root, fs.Args())
 	if err != nil {
-		fmt.Fprintf(stderr, "workbook: %v\n", err)
+		fmt.Fprintf(c.stderr, "workbook: %v\n", err)
 		return exitError
 	}
-	ps, notes, err := progress(ctx, progressConfig{
-		root: root, lessons: fs.Args(), jobs: runtime.NumCPU(),
-		timeout: *timeout, grace: 5 * time.Second, verbose: logger(*verbose, stderr),
-	})
+	ps, notes, err := progress(c.ctx, c.progressConfig(fs.Args()))
 	if err != nil {
-		fmt.Fprintf(stderr, "workbook: %v\n", err)
+		fmt.Fprintf(c.stderr, "workbook: %v\n", err)
 		return exitError
 	}
-	if err := writeProgress(stdout, ps, notes); err != nil {
-		fmt.Fprintf(stderr, "workbook: %v\n", err)
+	if *asJSON {
+		err = writeResults(c.stdout, results(lessons, ps), false)
+	} else {
+		err = writeProgress(c.stdout, ps, notes)
+	}
+	if err != nil {
+		fmt.Fprintf(c.stderr, "workbook: %v\n", err)
 		return exitError
 	}
 	return exitOK

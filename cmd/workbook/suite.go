@@ -115,10 +115,12 @@ func (r *runner) runTests(ctx context.Context, spec suiteSpec, tests []string, c
 func tally(log runLog, name string, spec suiteSpec, pr procResult) (Outcome, bool) {
 	var fails []Outcome
 	runs, passes := 0, 0
+	var elapsed time.Duration
 	for _, it := range log.iters {
 		if it.test != name {
 			continue
 		}
+		elapsed = iterationElapsed(name, it.text)
 		o := classifyIteration(name, it.text, pr.Killed, spec.timeout)
 		if o.Kind == KindCrash && slices.Contains(log.running, name) {
 			o = timeoutOutcome(name, pr.Output, false, spec.timeout) // a parallel test when time ran out
@@ -132,7 +134,7 @@ func tally(log runLog, name string, spec suiteSpec, pr procResult) (Outcome, boo
 	}
 	if len(fails) == 0 {
 		if runs > 0 && passes >= spec.count {
-			return Outcome{Kind: KindPass, Summary: "passed", Runs: runs, Passes: passes}, true
+			return Outcome{Kind: KindPass, Summary: "passed", Runs: runs, Passes: passes, Elapsed: elapsed}, true
 		}
 		return Outcome{}, false
 	}
@@ -142,7 +144,7 @@ func tally(log runLog, name string, spec suiteSpec, pr procResult) (Outcome, boo
 			worst = f
 		}
 	}
-	worst.Runs, worst.Passes = runs, passes
+	worst.Runs, worst.Passes, worst.Elapsed = runs, passes, elapsed
 	if passes > 0 && (worst.Kind == KindAssertion || worst.Kind == KindSkip) {
 		return Outcome{
 			Kind:    KindFlaky,
@@ -150,6 +152,7 @@ func tally(log runLog, name string, spec suiteSpec, pr procResult) (Outcome, boo
 			Detail:  worst.Detail,
 			Runs:    runs,
 			Passes:  passes,
+			Elapsed: elapsed,
 		}, true
 	}
 	return worst, true

@@ -3,6 +3,7 @@ package main
 import (
 	"regexp"
 	"strings"
+	"time"
 )
 
 // An iteration is one run of one top-level test, as cut out of -test.v
@@ -152,4 +153,24 @@ func failureLines(name, text string, max int) (msg, first string) {
 		keep = append(keep, bare)
 	}
 	return cutLines(dedent(keep), max), first
+}
+
+// iterationElapsed returns the time go test reports for the top-level
+// result of test in text ("--- PASS: TestX (0.25s)"), or 0.
+func iterationElapsed(test, text string) time.Duration {
+	for _, l := range strings.Split(text, "\n") {
+		rest, ok := strings.CutPrefix(strings.TrimRight(l, "\r"), "--- ")
+		if !ok {
+			continue
+		}
+		_, rest, _ = strings.Cut(rest, ": ")
+		name, secs, ok := strings.Cut(rest, " (")
+		if !ok || name != test {
+			continue
+		}
+		if d, err := time.ParseDuration(strings.TrimSuffix(secs, ")")); err == nil {
+			return d
+		}
+	}
+	return 0
 }

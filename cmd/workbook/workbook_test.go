@@ -57,30 +57,43 @@ func loadFixture(t *testing.T) {
 	}
 }
 
-func runFixture() error {
+// fixtureEnv is the environment the fixture module's go commands run in:
+// no network, no workspace, no 1 s sleep of the race detector at exit.
+var fixtureEnv = []string{"GOPROXY=off", "GOWORK=off", "GORACE=atexit_sleep_ms=0"}
+
+// newFixtureModule copies the fixture module (testdata/fixture) into a new
+// temporary folder and returns its path.
+func newFixtureModule() (string, error) {
 	root, err := os.MkdirTemp("", "workbook-fixture-")
 	if err != nil {
-		return err
+		return "", err
 	}
-	defer os.RemoveAll(root)
 	if err := os.CopyFS(root, os.DirFS(filepath.Join("testdata", "fixture"))); err != nil {
-		return fmt.Errorf("copy fixture: %w", err)
+		return "", fmt.Errorf("copy fixture: %w", err)
 	}
 	// The fixture's lessons use goleak, as the project's do: take the
 	// project's go.sum so that nothing is downloaded.
 	gosum, err := os.ReadFile(filepath.Join("..", "..", "go.sum"))
 	if err != nil {
-		return err
+		return "", err
 	}
 	gomod := "module example.com/fixture\n\ngo 1.25\n\nrequire go.uber.org/goleak v1.3.0\n"
 	if err := os.WriteFile(filepath.Join(root, "go.mod"), []byte(gomod), 0o644); err != nil {
-		return err
+		return "", err
 	}
 	if err := os.WriteFile(filepath.Join(root, "go.sum"), gosum, 0o644); err != nil {
+		return "", err
+	}
+	return root, nil
+}
+
+func runFixture() error {
+	root, err := newFixtureModule()
+	if err != nil {
 		return err
 	}
-	// No network, no workspace; no 1 s sleep of the race detector at exit.
-	env := []string{"GOPROXY=off", "GOWORK=off", "GORACE=atexit_sleep_ms=0"}
+	defer os.RemoveAll(root)
+	env := fixtureEnv
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 
