@@ -37,6 +37,12 @@
 //   - With -queue=false the upload blocks the camera's goroutine and frames
 //     are lost (see without_queue); with a small leaky queue the queue
 //     drops instead and the camera stays steady.
+//   - The table's first rows account for every frame: frames_slots (fps
+//     per second until EOS) = uploaded + lost at the camera + dropped in
+//     the queue, and frames_captured, what the camera delivered, =
+//     uploaded + dropped in the queue. With -queue=false -target-duration 1s
+//     -duration 4s -upload-latency 1.5s, EOS comes during an upload: the
+//     slots of that last stall are lost too (120 = 32 + 88).
 package main
 
 import (

@@ -79,6 +79,122 @@ func assertSteadyCamera(t *testing.T, st demo.Stats, interval time.Duration) {
 	assert.Zero(t, st.CaptureStalls, "capture_stalls")
 }
 
+// assertEveryFrameAccountedFor checks the invariants of "Every frame
+// accounted for" on demo.Stats: every capture slot is uploaded, lost at the
+// camera, dropped in the queue or (only when the pipeline stopped with data
+// in flight) not uploaded; every frame the camera delivered is one of the
+// last three; every segment closed is uploaded or not uploaded.
+func assertEveryFrameAccountedFor(t *testing.T, st demo.Stats, when string) {
+	t.Helper()
+	assert.Equal(t, int64(st.FramesSlots),
+		int64(st.FramesUploaded)+int64(st.FramesLostCamera)+int64(st.QueueDropped)+int64(st.FramesNotUploaded),
+		"%s: frames_slots %d; want frames_uploaded %d + frames_lost_camera %d + queue_dropped %d + frames_not_uploaded %d: "+
+			"every capture slot ends in exactly one count", when, st.FramesSlots, st.FramesUploaded, st.FramesLostCamera, st.QueueDropped, st.FramesNotUploaded)
+	assert.Equal(t, int64(st.FramesCaptured), int64(st.FramesUploaded)+int64(st.QueueDropped)+int64(st.FramesNotUploaded),
+		"%s: frames_captured %d; want frames_uploaded %d + queue_dropped %d + frames_not_uploaded %d: "+
+			"a frame the camera delivered is uploaded, dropped in the queue, or in data the stop discarded", when,
+		st.FramesCaptured, st.FramesUploaded, st.QueueDropped, st.FramesNotUploaded)
+	assert.Equal(t, st.SegmentsClosed, st.SegmentsUploaded+st.SegmentsNotUploaded,
+		"%s: segments_closed %d; want segments_uploaded %d + segments_not_uploaded %d: every segment the segmenter closed is uploaded, "+
+			"or recorded by the sink with the reason", when, st.SegmentsClosed, st.SegmentsUploaded, st.SegmentsNotUploaded)
+	assert.NoError(t, st.CheckAccounting(), "%s: Stats.CheckAccounting agrees", when)
+}
+
+// accounting is where the slots of a run ended.
+type accounting struct {
+	slots, captured, lost, queueDropped uint64
+	uploaded, notUploaded               int
+	segmentsClosed, segmentsUploaded    uint64
+	notUploadedReasons                  map[string]int
+}
+
+func accountingOf(st demo.Stats) accounting {
+	return accounting{st.FramesSlots, st.FramesCaptured, st.FramesLostCamera, st.QueueDropped,
+		st.FramesUploaded, st.FramesNotUploaded, st.SegmentsClosed, st.SegmentsUploaded, st.NotUploaded}
+}
+
+// TestFullPipeline_EveryFrameIsAccountedFor runs every set-up of the
+// examples and lessons for 4 s at 30 fps with 1 s segments, 120 frame
+// slots, and checks where each slot ended. Runs that end with EOS
+// (-duration) upload, lose or drop every slot, however the camera was
+// blocked when EOS came; runs stopped by NULL (a cancelled context) count
+// the data in flight as not uploaded.
+func TestFullPipeline_EveryFrameIsAccountedFor(t *testing.T) {
+	const upload = 1500 * time.Millisecond
+	cases := []struct {
+		name    string
+		setup   func(*demo.Config)
+		abortAt time.Duration // NULL at this running time instead of EOS at 4 s; 0: EOS
+		want    accounting
+	}{
+		{name: "queue with GStreamer's defaults: nothing lost",
+			setup: func(c *demo.Config) {},
+			want:  accounting{slots: 120, captured: 120, uploaded: 120, segmentsClosed: 4, segmentsUploaded: 4}},
+		{name: "non-leaky queue that fills: the camera blocks on it and loses frames, EOS while it is blocked",
+			setup: func(c *demo.Config) { c.UploadLatency = upload },
+			want:  accounting{slots: 120, captured: 79, lost: 41, uploaded: 79, segmentsClosed: 4, segmentsUploaded: 4}},
+		{name: "no queue: EOS while the camera's goroutine uploads, the slots of that stall are lost",
+			setup: func(c *demo.Config) { c.Queue, c.UploadLatency = false, upload },
+			want:  accounting{slots: 120, captured: 32, lost: 88, uploaded: 32, segmentsClosed: 3, segmentsUploaded: 3}},
+		{name: "leaky=downstream: the queue drops the oldest, the camera loses nothing",
+			setup: func(c *demo.Config) {
+				c.MaxSizeBuffers, c.MaxSizeTime, c.Leaky, c.UploadLatency = 5, 0, "downstream", upload
+			},
+			want: accounting{slots: 120, captured: 120, queueDropped: 83, uploaded: 37, segmentsClosed: 4, segmentsUploaded: 4}},
+		{name: "leaky=upstream: the queue drops the newest, the camera loses nothing",
+			setup: func(c *demo.Config) {
+				c.MaxSizeBuffers, c.MaxSizeTime, c.Leaky, c.UploadLatency = 5, 0, "upstream", upload
+			},
+			want: accounting{slots: 120, captured: 120, queueDropped: 78, uploaded: 42, segmentsClosed: 3, segmentsUploaded: 3}},
+		{name: "sync=false",
+			setup: func(c *demo.Config) { c.Sync = false },
+			want:  accounting{slots: 120, captured: 120, uploaded: 120, segmentsClosed: 4, segmentsUploaded: 4}},
+		{name: "no queue, sync=false: EOS while the camera's goroutine uploads",
+			setup: func(c *demo.Config) { c.Queue, c.Sync, c.UploadLatency = false, false, upload },
+			want:  accounting{slots: 120, captured: 32, lost: 88, uploaded: 32, segmentsClosed: 3, segmentsUploaded: 3}},
+		// NULL at 2 s: segment 0 (frames 0-29) is uploading since 1 s.
+		{name: "no queue, NULL while the camera's goroutine uploads",
+			setup: func(c *demo.Config) { c.Queue, c.UploadLatency = false, upload }, abortAt: 2 * time.Second,
+			want: accounting{slots: 61, captured: 31, lost: 30, notUploaded: 31, segmentsClosed: 1,
+				notUploadedReasons: map[string]int{"shutdown": 1}}},
+		{name: "queue, NULL while its goroutine uploads: the queue's 30 frames are discarded",
+			setup: func(c *demo.Config) { c.UploadLatency = upload }, abortAt: 2 * time.Second,
+			want: accounting{slots: 61, captured: 61, queueDropped: 30, notUploaded: 31, segmentsClosed: 1,
+				notUploadedReasons: map[string]int{"shutdown": 1}}},
+		{name: "queue, NULL while the camera is blocked on the full queue",
+			setup: func(c *demo.Config) { c.UploadLatency = upload }, abortAt: 3500 * time.Millisecond,
+			want: accounting{slots: 106, captured: 79, lost: 27, queueDropped: 18, uploaded: 30, notUploaded: 31,
+				segmentsClosed: 2, segmentsUploaded: 1, notUploadedReasons: map[string]int{"shutdown": 1}}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				cfg := demo.DefaultConfig()
+				cfg.Duration, cfg.TargetDuration, cfg.Quiet = 4*time.Second, time.Second, true
+				tc.setup(&cfg)
+				h, err := Build(cfg, gstmini.NewSystemClock())
+				require.NoError(t, err)
+				ctx := t.Context()
+				if tc.abortAt > 0 {
+					var cancel context.CancelFunc
+					ctx, cancel = context.WithTimeout(ctx, tc.abortAt)
+					defer cancel()
+				}
+				res, err := demo.Run(ctx, cfg, demo.Session{Pipeline: h.Pipeline, Out: io.Discard})
+				if tc.abortAt > 0 {
+					require.ErrorIs(t, err, context.DeadlineExceeded, "the run is stopped by NULL at %v", tc.abortAt)
+				} else {
+					require.NoError(t, err)
+				}
+				st := h.Stats(cfg, res)
+
+				assertEveryFrameAccountedFor(t, st, tc.name)
+				assert.Equal(t, tc.want, accountingOf(st), "where the %d slots ended", st.FramesSlots)
+			})
+		})
+	}
+}
+
 func TestFullPipeline_QueueKeepsTheCameraSteady(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		st, h := runHLS(t, demo.DefaultConfig()) // 30 fps, 6 s, 500 ms uploads, 20 s
@@ -289,12 +405,14 @@ func TestFullPipeline_JSONHasTheDocumentedFields(t *testing.T) {
 
 		var got map[string]any
 		require.NoError(t, json.Unmarshal(out.Bytes(), &got), "output: %s", out.String())
-		for _, key := range []string{"frames_captured", "frames_dropped", "capture_interval_ms", "queue_dropped",
-			"queue_max_level", "segments_uploaded", "clock_waits", "latency_ms", "frames_lost_camera"} {
+		for _, key := range []string{"frames_slots", "frames_captured", "frames_dropped", "capture_interval_ms", "queue_dropped",
+			"queue_max_level", "segments_uploaded", "clock_waits", "latency_ms", "frames_lost_camera",
+			"frames_uploaded", "frames_not_uploaded", "segments_closed", "segments_not_uploaded"} {
 			assert.Contains(t, got, key)
 		}
 		assert.Subset(t, keys(got["capture_interval_ms"]), []string{"p50", "p99", "max"})
 		assert.Subset(t, keys(got["latency_ms"]), []string{"p50", "max"})
+		assert.Equal(t, 210.0, got["frames_slots"], "frames_slots: 7 s at 30 fps")
 		assert.Equal(t, 210.0, got["frames_captured"])
 		assert.Equal(t, 2.0, got["segments_uploaded"])
 	})
@@ -352,6 +470,12 @@ func TestFullPipeline_CancelledContextAborts(t *testing.T) {
 		assert.ErrorIs(t, err, context.DeadlineExceeded)
 		assert.Equal(t, gstmini.StateNull, h.Pipeline.CurrentState())
 		assert.Zero(t, h.Sink.SegmentsUploaded())
+		// NULL at 3 s: frames 0-90 were delivered; segment 0 is still open,
+		// so the segmenter discards all 91 (frames_not_uploaded).
+		st := h.Stats(cfg, demo.Result{EOS: gstmini.ClockTimeNone})
+		assertEveryFrameAccountedFor(t, st, "NULL at 3 s")
+		assert.Equal(t, uint64(91), st.FramesSlots, "frames_slots: slots 0-90 came before NULL at 3 s")
+		assert.Equal(t, 91, st.FramesNotUploaded, "frames_not_uploaded: the segmenter discarded its open segment")
 	})
 }
 

@@ -60,8 +60,10 @@ func TestWithoutQueue_BlockingUploadsStallTheCamera(t *testing.T) {
 		assert.InDelta(t, 1533.333, st.CaptureInterval.Max, 0.001, "capture_interval_ms.max: 33.3 ms sync wait + 1.5 s upload")
 		assert.InDelta(t, 6033.333, st.PipelineLatencyMS, 0.001, "pipeline_latency_ms")
 		assert.Contains(t, []uint64{134, 135}, st.FramesLostCamera, "frames_lost_camera: 44 or 45 + 45 + 45")
-		assert.Equal(t, uint64(600), st.FramesCaptured+st.FramesLostCamera, "captured + lost = every slot before 20 s")
+		assert.Equal(t, uint64(600), st.FramesSlots, "frames_slots: 20 s at 30 fps")
+		assert.Equal(t, st.FramesSlots, st.FramesCaptured+st.FramesLostCamera, "captured + lost = every slot before 20 s")
 		assert.Equal(t, int(st.FramesCaptured), st.FramesUploaded, "every frame read from the camera is uploaded")
+		assert.NoError(t, st.CheckAccounting(), "every frame accounted for")
 		assert.Equal(t, 33.333, st.CaptureInterval.P50, "capture_interval_ms.p50: steady between stalls")
 
 		// Three segments close before EOS, three stalls: at 6, 12 and 18 s.
@@ -71,6 +73,27 @@ func TestWithoutQueue_BlockingUploadsStallTheCamera(t *testing.T) {
 			assert.GreaterOrEqual(t, s.GapMS, 1500.0, "stall %d", i+1)
 		}
 		assert.Equal(t, uint64(4), h.Sink.SegmentsUploaded())
+	})
+}
+
+// TestWithoutQueue_EOSDuringAnUploadLosesTheSlotsOfTheStall: EOS at 7 s
+// comes while the camera's goroutine uploads segment 0 (from about 6 s to
+// 7.5 s). The stream ends there: slots 181-209 passed with nobody reading
+// the camera, and are lost. Frame 180, which closed segment 0, opens the
+// last segment, which EOS closes and the sink uploads.
+func TestWithoutQueue_EOSDuringAnUploadLosesTheSlotsOfTheStall(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		cfg := DefaultConfig()
+		cfg.Duration = 7 * time.Second
+		r, h := runInBubble(t, cfg, nil)
+		st := r.Stats
+
+		assert.Equal(t, uint64(210), st.FramesSlots, "frames_slots: slots 0-209 came before EOS at 7 s")
+		assert.Equal(t, uint64(181), st.FramesCaptured, "frames_captured: frames 0-180, read before the upload began")
+		assert.Equal(t, uint64(29), st.FramesLostCamera, "frames_lost_camera: slots 181-209 passed during the upload, before EOS")
+		assert.Equal(t, 181, st.FramesUploaded, "frames_uploaded: segment 0 (frames 0-179) and the last one, frame 180")
+		assert.Equal(t, []int{180, 1}, framesPerUpload(h), "frames per upload")
+		assert.NoError(t, st.CheckAccounting(), "every frame accounted for")
 	})
 }
 
@@ -84,9 +107,20 @@ func TestWithoutQueue_NoUploadTimeNoStall(t *testing.T) {
 		// closing frame's PTS + 6.033 s - 6 s: exactly the next frame's
 		// slot. The camera is read just in time, without a gap.
 		assert.Zero(t, r.FramesDropped, "frames_dropped")
+		assert.Equal(t, uint64(600), r.FramesSlots, "frames_slots: 20 s at 30 fps")
+		assert.NoError(t, r.CheckAccounting(), "every frame accounted for")
 		assert.InDelta(t, 1000/30.0, r.CaptureInterval.Max, 0.001, "capture_interval_ms.max")
 		assert.Empty(t, r.Stalls)
 	})
+}
+
+// framesPerUpload lists the frame count of each upload.
+func framesPerUpload(h *demo.HLSPipeline) []int {
+	var out []int
+	for _, u := range h.Sink.Uploads() {
+		out = append(out, len(u.Frames))
+	}
+	return out
 }
 
 func TestWithoutQueue_NarratesStallsAndTheDeadlineWarning(t *testing.T) {

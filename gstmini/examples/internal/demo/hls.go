@@ -1,7 +1,9 @@
 package demo
 
 import (
+	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -87,11 +89,37 @@ type LatencyMilliseconds struct {
 
 // Stats are the numbers an HLS example reports at the end of a run. The
 // JSON names are those of -json. All counts are since the pipeline started.
+//
+// # Every frame accounted for
+//
+// Each capture slot of the camera's capture window ends in exactly one
+// count, and each frame the camera delivered in one of the last three:
+//
+//	frames_slots    = frames_uploaded + frames_lost_camera + queue_dropped + frames_not_uploaded
+//	frames_captured = frames_uploaded + queue_dropped + frames_not_uploaded
+//
+// frames_not_uploaded is 0 in a run that ends with EOS, as every example
+// run does: then the slots are uploaded, lost at the camera or dropped in
+// the queue, and the delivered frames uploaded or dropped in the queue.
+// It counts frames only when the pipeline is stopped (NULL) or flushed
+// with segments in flight. Likewise for segments:
+//
+//	segments_closed = segments_uploaded + segments_not_uploaded
+//
+// CheckAccounting checks all three. They hold however the run ends, but
+// for one race: a frame or a segment pushed at the very moment the element
+// downstream deactivates its pad for NULL is refused by that pad, and is in
+// no count.
 type Stats struct {
-	// FramesCaptured is how many frames the camera delivered (LiveSource.FramesCaptured).
+	// FramesSlots is the number of capture slots in the camera's capture
+	// window, from running time 0 to EOS (LiveSource.FramesSlots): fps per
+	// second of the run.
+	FramesSlots uint64 `json:"frames_slots"`
+	// FramesCaptured is how many frames the camera delivered, that is
+	// pushed downstream (LiveSource.FramesCaptured).
 	FramesCaptured uint64 `json:"frames_captured"`
-	// FramesDropped is FramesLostCamera + QueueDropped: every frame the
-	// camera captured or should have captured that never reached the segmenter.
+	// FramesDropped is FramesLostCamera + QueueDropped: every slot whose
+	// frame never reached the segmenter.
 	FramesDropped uint64 `json:"frames_dropped"`
 	// CaptureInterval summarises the differences between consecutive
 	// capture times (LiveSource.CaptureTimes): 1000/fps ms when the camera
@@ -111,13 +139,30 @@ type Stats struct {
 	// slot) to the running time its segment's upload finished.
 	Latency LatencyMilliseconds `json:"latency_ms"`
 
-	// FramesLostCamera is how many frames the camera's single capture
-	// buffer overwrote because its thread was blocked (LiveSource.FramesLost).
+	// FramesLostCamera is how many slots' frames nobody read from the
+	// camera (LiveSource.FramesLost): overwritten in its single capture
+	// buffer while its goroutine was blocked, or still unread when the
+	// stream ended, its goroutine blocked in an upload.
 	FramesLostCamera uint64 `json:"frames_lost_camera"`
 	// FramesUploaded counts the frames in the uploaded segments.
 	FramesUploaded int `json:"frames_uploaded"`
+	// FramesNotUploaded counts the frames delivered that were neither
+	// uploaded nor dropped in the queue: those of the segments the sink
+	// received but did not upload (S3Sink.NotUploaded), and those the
+	// segmenter discarded with its partial segment on a flush or on the way
+	// to NULL (HLSSegmenter.FramesDiscarded). 0 when the run ends with EOS.
+	FramesNotUploaded int `json:"frames_not_uploaded"`
 	// UploadCount is len(S3Sink.Uploads()).
 	UploadCount int `json:"upload_count"`
+	// SegmentsClosed is how many segments the segmenter closed and pushed
+	// (HLSSegmenter.SegmentsEmitted).
+	SegmentsClosed uint64 `json:"segments_closed"`
+	// SegmentsNotUploaded is how many segments the sink received but did
+	// not upload (S3Sink.SegmentsNotUploaded); NotUploaded says why.
+	SegmentsNotUploaded uint64 `json:"segments_not_uploaded"`
+	// NotUploaded counts the segments not uploaded by reason
+	// (NotUploadedReason.String: "flush", "shutdown", ...).
+	NotUploaded map[string]int `json:"not_uploaded,omitempty"`
 	// CaptureStalls counts capture intervals longer than 1.5 frame intervals.
 	CaptureStalls int `json:"capture_stalls"`
 	// PipelineLatencyMS is the latency the pipeline configured on the sink
@@ -142,6 +187,7 @@ type Stats struct {
 // after Run returned (the pipeline is in NULL; the counters stay readable).
 func (h *HLSPipeline) Stats(cfg Config, res Result) Stats {
 	st := Stats{
+		FramesSlots:       h.Camera.FramesSlots(),
 		FramesCaptured:    h.Camera.FramesCaptured(),
 		FramesLostCamera:  h.Camera.FramesLost(),
 		SegmentsUploaded:  h.Sink.SegmentsUploaded(),
@@ -190,7 +236,48 @@ func (h *HLSPipeline) Stats(cfg Config, res Result) Stats {
 		}
 	}
 	st.Latency = LatencyMilliseconds{P50: ms(percentile(latencies, 50)), Max: ms(percentile(latencies, 100))}
+
+	st.SegmentsClosed = h.Segmenter.SegmentsEmitted()
+	st.FramesNotUploaded = int(h.Segmenter.FramesDiscarded())
+	for _, n := range h.Sink.NotUploaded() {
+		st.SegmentsNotUploaded++
+		st.FramesNotUploaded += len(n.Frames)
+		if st.NotUploaded == nil {
+			st.NotUploaded = map[string]int{}
+		}
+		st.NotUploaded[n.Reason.String()]++
+	}
 	return st
+}
+
+// CheckAccounting reports whether every frame and segment of st is
+// accounted for (see "Every frame accounted for" on Stats). The error
+// names each sum that does not add up, with its numbers.
+func (st Stats) CheckAccounting() error {
+	var errs []error
+	if got := st.slotsAccounted(); got != int64(st.FramesSlots) {
+		errs = append(errs, fmt.Errorf("frames_slots %d != frames_uploaded %d + frames_lost_camera %d + queue_dropped %d + frames_not_uploaded %d = %d",
+			st.FramesSlots, st.FramesUploaded, st.FramesLostCamera, st.QueueDropped, st.FramesNotUploaded, got))
+	}
+	if got := st.deliveredAccounted(); got != int64(st.FramesCaptured) {
+		errs = append(errs, fmt.Errorf("frames_captured %d != frames_uploaded %d + queue_dropped %d + frames_not_uploaded %d = %d",
+			st.FramesCaptured, st.FramesUploaded, st.QueueDropped, st.FramesNotUploaded, got))
+	}
+	if got := st.SegmentsUploaded + st.SegmentsNotUploaded; got != st.SegmentsClosed {
+		errs = append(errs, fmt.Errorf("segments_closed %d != segments_uploaded %d + segments_not_uploaded %d = %d",
+			st.SegmentsClosed, st.SegmentsUploaded, st.SegmentsNotUploaded, got))
+	}
+	return errors.Join(errs...)
+}
+
+// slotsAccounted is the right-hand side of the frames_slots sum.
+func (st Stats) slotsAccounted() int64 {
+	return int64(st.FramesUploaded) + int64(st.FramesLostCamera) + int64(st.QueueDropped) + int64(st.FramesNotUploaded)
+}
+
+// deliveredAccounted is the right-hand side of the frames_captured sum.
+func (st Stats) deliveredAccounted() int64 {
+	return int64(st.FramesUploaded) + int64(st.QueueDropped) + int64(st.FramesNotUploaded)
 }
 
 // Report returns a function for Session.Report that collects h's Stats.
@@ -209,21 +296,52 @@ func (st Stats) Rows() []Row {
 	if !st.Sync {
 		syncNote = "sync=false: the sink never waits on the clock"
 	}
-	return []Row{
-		{"frames_captured", fmt.Sprint(st.FramesCaptured), fmt.Sprintf("%g s at %d fps = %d slots", st.DurationS, st.FPS, int(st.DurationS*float64(st.FPS)))},
+	notUploaded := ""
+	if st.FramesNotUploaded > 0 {
+		notUploaded = fmt.Sprintf(" + %d not uploaded", st.FramesNotUploaded)
+	}
+	sum := func(want uint64, got int64, parts string) string {
+		if got == int64(want) {
+			return "= " + parts
+		}
+		return fmt.Sprintf("!= %s = %d: %d unaccounted", parts, got, int64(want)-got)
+	}
+	slotsNote := sum(st.FramesSlots, st.slotsAccounted(), fmt.Sprintf("%d uploaded + %d lost at the camera + %d dropped in the queue%s",
+		st.FramesUploaded, st.FramesLostCamera, st.QueueDropped, notUploaded))
+	deliveredNote := "delivered by the camera " + sum(st.FramesCaptured, st.deliveredAccounted(),
+		fmt.Sprintf("%d uploaded + %d dropped in the queue%s", st.FramesUploaded, st.QueueDropped, notUploaded))
+	segmentsNote := fmt.Sprintf("of %d closed; %d frames, target %gs", st.SegmentsClosed, st.FramesUploaded, st.TargetDurationS)
+	if st.SegmentsUploaded+st.SegmentsNotUploaded != st.SegmentsClosed {
+		segmentsNote = fmt.Sprintf("of %d closed, %d not uploaded: %d unaccounted; %d frames, target %gs", st.SegmentsClosed,
+			st.SegmentsNotUploaded, int64(st.SegmentsClosed)-int64(st.SegmentsUploaded+st.SegmentsNotUploaded), st.FramesUploaded, st.TargetDurationS)
+	}
+	rows := []Row{
+		{"frames_slots", fmt.Sprint(st.FramesSlots), slotsNote},
+		{"frames_captured", fmt.Sprint(st.FramesCaptured), deliveredNote},
 		{"frames_dropped", fmt.Sprint(st.FramesDropped), "lost by the camera + dropped by the queue"},
-		{"  frames_lost_camera", fmt.Sprint(st.FramesLostCamera), "overwritten while the capture thread was blocked"},
+		{"  frames_lost_camera", fmt.Sprint(st.FramesLostCamera), "unread: overwritten while the capture thread was blocked, or when the stream ended"},
 		{"  queue_dropped", fmt.Sprint(st.QueueDropped), queue},
 		{"capture_interval_ms p50/p99/max", strings.Join([]string{f(st.CaptureInterval.P50), f(st.CaptureInterval.P99), f(st.CaptureInterval.Max)}, " / "),
 			fmt.Sprintf("steady = %.3f ms; %d stall(s) > 1.5 frames", 1000/float64(max(st.FPS, 1)), st.CaptureStalls)},
 		{"queue_max_level", fmt.Sprint(st.QueueMaxLevel), "buffers"},
-		{"segments_uploaded", fmt.Sprint(st.SegmentsUploaded), fmt.Sprintf("%d frames, target %gs", st.FramesUploaded, st.TargetDurationS)},
-		{"clock_waits", fmt.Sprint(st.ClockWaits), syncNote},
-		{"latency_ms p50/max", f(st.Latency.P50) + " / " + f(st.Latency.Max), "capture -> upload finished"},
-		{"pipeline_latency_ms", f(st.PipelineLatencyMS), "the LATENCY configured on the sink: it renders at base_time + PTS + this"},
-		{"upload_latency_ms", f(st.UploadLatencyMS), ""},
-		{"run_s", f(st.RunS), "running time at the EOS message"},
+		{"segments_uploaded", fmt.Sprint(st.SegmentsUploaded), segmentsNote},
 	}
+	if st.SegmentsNotUploaded > 0 || st.FramesNotUploaded > 0 {
+		var reasons []string
+		for _, r := range slices.Sorted(maps.Keys(st.NotUploaded)) {
+			reasons = append(reasons, fmt.Sprintf("%s %d", r, st.NotUploaded[r]))
+		}
+		rows = append(rows, Row{"segments_not_uploaded", fmt.Sprint(st.SegmentsNotUploaded),
+			fmt.Sprintf("%d frames not uploaded (with the segmenter's discarded partial segment); reasons: %s",
+				st.FramesNotUploaded, strings.Join(reasons, ", "))})
+	}
+	return append(rows,
+		Row{"clock_waits", fmt.Sprint(st.ClockWaits), syncNote},
+		Row{"latency_ms p50/max", f(st.Latency.P50) + " / " + f(st.Latency.Max), "capture -> upload finished"},
+		Row{"pipeline_latency_ms", f(st.PipelineLatencyMS), "the LATENCY configured on the sink: it renders at base_time + PTS + this"},
+		Row{"upload_latency_ms", f(st.UploadLatencyMS), ""},
+		Row{"run_s", f(st.RunS), "running time at the EOS message"},
+	)
 }
 
 // percentile returns the nearest-rank p-th percentile of ds (p in 1..100),
