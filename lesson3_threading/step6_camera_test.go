@@ -147,6 +147,29 @@ func msList(ds []time.Duration) string {
 	return "[" + strings.Join(parts, " ") + "] ms"
 }
 
+// assertCameraAccounted checks the camera's own accounting once the
+// pipeline is stopped: every capture slot until NULL is a frame delivered
+// or lost (frames-slots = frames-captured + frames-lost), and slots more
+// slots came before NULL.
+func assertCameraAccounted(t *testing.T, c *camera, slots uint64, why string) {
+	t.Helper()
+	s, captured, lost := c.cam.FramesSlots(), c.cam.FramesCaptured(), c.cam.FramesLost()
+	if s != slots || captured+lost != s {
+		t.Errorf("camera after NULL: frames slots %d, captured %d, lost %d; want %d slots = captured + lost: %s",
+			s, captured, lost, slots, why)
+	}
+}
+
+// notUploaded returns the PTS of the frames the sink received but did not
+// upload, and why.
+func notUploaded(s3 *elements.S3Sink) []string {
+	var out []string
+	for _, n := range s3.NotUploaded() {
+		out = append(out, fmt.Sprintf("%.1f ms (%s)", float64(n.PTS)/float64(time.Millisecond), n.Reason))
+	}
+	return out
+}
+
 // Step 6. A 30 fps camera and an S3 sink whose uploads take 100 ms each,
 // played for 300 ms of running time on the test clock. Without a queue the
 // upload runs on the camera's goroutine and the camera loses two frames in
@@ -169,6 +192,17 @@ func TestCameraLosesFramesWithoutAQueueButNotWithOne(t *testing.T) {
 		}
 		if lost := c.cam.FramesLost(); lost != 6 {
 			t.Errorf("frames lost = %d; want 6: frames 1-2, 4-5 and 7-8 were overwritten while the camera's goroutine uploaded", lost)
+		}
+
+		// Every frame accounted for: NULL at 300 ms, with frame 9 uploading.
+		// 10 slots = 4 delivered (0, 3, 6, 9) + 6 lost; of the 4, three were
+		// uploaded and the sink records frame 9 as not uploaded.
+		stopWithin(t, c.pipeline, "while the camera's goroutine uploaded frame 9")
+		assertCameraAccounted(t, c, 10, "slots 0-9 came before NULL at 300 ms: 4 delivered, 6 lost")
+		uploaded, nu := len(c.s3.Uploads()), notUploaded(c.s3)
+		if want := []string{"300.0 ms (shutdown)"}; uploaded != 3 || !slices.Equal(nu, want) {
+			t.Errorf("after NULL the sink uploaded %d frames and did not upload %q; want 3 uploaded and %q: "+
+				"the 4 frames delivered are uploaded or recorded with the reason", uploaded, nu, want)
 		}
 	})
 
@@ -207,6 +241,19 @@ func TestCameraLosesFramesWithoutAQueueButNotWithOne(t *testing.T) {
 		// Frames 0-2 are uploaded, frame 3 is uploading: 4-9 wait in the queue.
 		if got := levelOf(t, c.q); got != 6 {
 			t.Errorf("CurrentLevelBuffers() at running time 300 ms = %d; want 6 (frames 4 to 9)", got)
+		}
+
+		// Every frame accounted for: NULL at 300 ms. 10 slots = 10 delivered
+		// (the camera waited for slot 10, lost nothing) = 3 uploaded + frame 3,
+		// whose upload NULL interrupted, + frames 4-9, which your queue held.
+		if !stopWithin(t, c.pipeline, "with frame 3 uploading and frames 4-9 queued") {
+			return
+		}
+		assertCameraAccounted(t, c, 10, "slots 0-9 came before NULL at 300 ms, all delivered")
+		uploaded, nu := len(c.s3.Uploads()), notUploaded(c.s3)
+		if want := []string{"100.0 ms (shutdown)"}; uploaded != 3 || !slices.Equal(nu, want) {
+			t.Errorf("after NULL the sink uploaded %d frames and did not upload %q; want 3 uploaded and %q "+
+				"(frames 4-9 were in your queue)", uploaded, nu, want)
 		}
 	})
 }
@@ -261,6 +308,14 @@ func TestShutdownFromPlayingWhileTheSinkUploadsLeavesNoGoroutine(t *testing.T) {
 	if got := levelOf(t, c.q); got != 0 {
 		t.Errorf("CurrentLevelBuffers() after shutdown = %d; want 0: nothing may stay queued, and the camera's push, woken by the shutdown, must not queue frame 3.\n"+
 			"hint: after waking up, chain returns q.srcresult when it is not FlowOK (README: Step 5)", got)
+	}
+	// Every frame accounted for: NULL at running time 100 ms (slot 3). The
+	// camera delivered frames 0-3 and lost none; frame 0's upload was
+	// interrupted (the sink records it), frames 1-2 were in the queue and
+	// frame 3 waited for room: the shutdown discarded those three.
+	assertCameraAccounted(t, c, 4, "slots 0-3 came before NULL at 100 ms, all delivered")
+	if nu, want := notUploaded(c.s3), []string{"0.0 ms (shutdown)"}; len(c.s3.Uploads()) != 0 || !slices.Equal(nu, want) {
+		t.Errorf("after NULL the sink uploaded %d frames and did not upload %q; want none uploaded and %q", len(c.s3.Uploads()), nu, want)
 	}
 	goleak.VerifyNone(t, others)
 }

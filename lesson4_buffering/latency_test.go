@@ -19,6 +19,11 @@ import (
 //     goroutine would stall in the queue's chain function and the frames
 //     captured meanwhile would be overwritten in its single capture
 //     buffer: the simulation counts the frame as lost at the camera.
+//   - Every frame is accounted for, as gstmini's LiveSource and the
+//     examples' statistics count them: each slot is delivered to the
+//     segmenter, dropped by the queue or lost at the camera, and each frame
+//     the camera pushed is delivered or dropped (the loop ends by draining
+//     the queue, as EOS would).
 //   - Downstream, the segmenter pops a frame as soon as it is free and one
 //     is queued, and adds it to an Accumulator with a 2 s target. When Add
 //     closes a segment, the upload of that segment keeps the streaming
@@ -26,7 +31,8 @@ import (
 
 // latencyResult is what one simulated run measured.
 type latencyResult struct {
-	captured, delivered       int           // frames the camera captured, frames the segmenter got
+	captured, delivered       int           // frames the camera captured (one per slot), frames the segmenter got
+	pushed                    int           // frames the camera pushed: Push took them (queued or dropped)
 	dropped, lostAtCamera     int           // dropped by the queue, lost because Push would block
 	maxBuffers                uint          // highest Level().Buffers after a push
 	maxTime                   time.Duration // highest Level().Time after a push
@@ -42,11 +48,11 @@ func (r latencyResult) meanLatency() time.Duration {
 }
 
 func (r latencyResult) String() string {
-	return fmt.Sprintf("captured %d frames: delivered %d, dropped by the queue %d, lost at the camera %d\n"+
+	return fmt.Sprintf("captured %d frames (%d pushed): delivered %d, dropped by the queue %d, lost at the camera %d\n"+
 		"  queue level after a push: at most %d buffers, %v\n"+
 		"  queue latency (time out - PTS): max %v, mean %v\n"+
 		"  segments closed: %d, of which DISCONT: %d",
-		r.captured, r.delivered, r.dropped, r.lostAtCamera, r.maxBuffers, r.maxTime,
+		r.captured, r.pushed, r.delivered, r.dropped, r.lostAtCamera, r.maxBuffers, r.maxTime,
 		r.maxLatency, r.meanLatency(), r.segments, r.discontSegments)
 }
 
@@ -96,6 +102,8 @@ func simulateLatency(limits Level, leaky Leaky) latencyResult {
 		dropped, blocked := q.Push(buf)
 		if blocked {
 			r.lostAtCamera++
+		} else {
+			r.pushed++
 		}
 		r.dropped += len(dropped) // the dropped buffers are left to the garbage collector
 		lvl := q.Level()
@@ -107,12 +115,27 @@ func simulateLatency(limits Level, leaky Leaky) latencyResult {
 	return r
 }
 
+// checkEveryFrameAccounted fails t unless every slot of r is delivered,
+// dropped or lost at the camera, and every frame pushed delivered or
+// dropped: a Push that drops a buffer must hand it back in dropped, and
+// Pop must give back every buffer Push queued.
+func checkEveryFrameAccounted(t *testing.T, r latencyResult) {
+	t.Helper()
+	if r.delivered+r.dropped+r.lostAtCamera != r.captured || r.delivered+r.dropped != r.pushed {
+		t.Errorf("every frame accounted for (numbers above): want %d slots = delivered %d + dropped %d + lost at the camera %d,\n"+
+			"and %d pushed = delivered + dropped: a buffer your Queue drops must come back from Push in dropped,\n"+
+			"and Pop must return every buffer Push queued\n%s",
+			r.captured, r.delivered, r.dropped, r.lostAtCamera, r.pushed, latencyHint)
+	}
+}
+
 const latencyHint = "hint: the numbers come from your Queue (Steps 5-7) and Accumulator (Step 1); read the loop in\n" +
 	"latency_test.go and README: Step 8"
 
 func TestLatencyBigBlockingQueueLosesNothingButHoldsOverASecond(t *testing.T) {
 	r := simulateLatency(bigBlockingQueue, LeakyNo)
 	t.Logf("max-size %v, leaky no:\n  %v", bigBlockingQueue, r)
+	checkEveryFrameAccounted(t, r)
 	if r.delivered != r.captured || r.dropped != 0 || r.lostAtCamera != 0 {
 		t.Errorf("a blocking queue of 200 buffers, no time limit, behind 1.5 s uploads every 2 s (numbers above):\n"+
 			"want every one of the %d frames delivered, none dropped, none lost: 1.5 s is 45 frames, far below 200\n%s",
@@ -128,6 +151,7 @@ func TestLatencyBigBlockingQueueLosesNothingButHoldsOverASecond(t *testing.T) {
 func TestLatencyDefaultLimitsStallTheCamera(t *testing.T) {
 	r := simulateLatency(defaultQueueLimits, LeakyNo)
 	t.Logf("max-size %v, leaky no:\n  %v", defaultQueueLimits, r)
+	checkEveryFrameAccounted(t, r)
 	if r.lostAtCamera == 0 || r.dropped != 0 || r.maxTime != time.Second {
 		t.Errorf("GStreamer's default limits (200 buffers, 10 MiB, 1 s), not leaky, behind 1.5 s uploads (numbers above):\n"+
 			"want frames lost at the camera (Push blocked once 1 s was queued), none dropped by the queue, and\n"+
@@ -138,6 +162,7 @@ func TestLatencyDefaultLimitsStallTheCamera(t *testing.T) {
 func TestLatencySmallLeakyDownstreamQueueDropsButStaysFresh(t *testing.T) {
 	r := simulateLatency(smallLeakyQueue, LeakyDownstream)
 	t.Logf("max-size %v, leaky downstream:\n  %v", smallLeakyQueue, r)
+	checkEveryFrameAccounted(t, r)
 	if r.dropped == 0 || r.lostAtCamera != 0 || r.delivered+r.dropped != r.captured {
 		t.Errorf("a queue of 5 buffers, leaky downstream, behind 1.5 s uploads (numbers above):\n"+
 			"want frames dropped by the queue during each upload, none lost at the camera (Push never blocks),\n"+
@@ -157,6 +182,7 @@ func TestLatencySmallLeakyDownstreamQueueDropsButStaysFresh(t *testing.T) {
 func TestLatencySmallLeakyUpstreamQueueDropsButServesStaleFrames(t *testing.T) {
 	r := simulateLatency(smallLeakyQueue, LeakyUpstream)
 	t.Logf("max-size %v, leaky upstream:\n  %v", smallLeakyQueue, r)
+	checkEveryFrameAccounted(t, r)
 	if r.dropped == 0 || r.lostAtCamera != 0 || r.maxBuffers > 5 {
 		t.Errorf("a queue of 5 buffers, leaky upstream, behind 1.5 s uploads (numbers above):\n"+
 			"want frames dropped by the queue, none lost at the camera, at most 5 buffers queued\n%s", latencyHint)
