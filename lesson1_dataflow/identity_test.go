@@ -25,6 +25,7 @@ func newSrcIdentitySink(t *testing.T, sink *Pad) (*Pad, *Identity) {
 }
 
 func TestIdentityPassesBuffersThroughUnchanged(t *testing.T) {
+	defer reportPanic(t)
 	sink := newSpy("sink")
 	src, id := newSrcIdentitySink(t, sink.pad)
 	segment := newSegmentEvent(0)
@@ -62,6 +63,7 @@ func TestIdentityPassesBuffersThroughUnchanged(t *testing.T) {
 }
 
 func TestIdentityPassesFlowReturnsUpstream(t *testing.T) {
+	defer reportPanic(t)
 	cases := []struct {
 		description string
 		ret         gstmini.FlowReturn
@@ -73,6 +75,7 @@ func TestIdentityPassesFlowReturnsUpstream(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.description, func(t *testing.T) {
+			defer reportPanic(t)
 			sink := NewPad("sink", Sink)
 			calls := 0
 			sink.SetChainFunc(func(*gstmini.Buffer) gstmini.FlowReturn { calls++; return tc.ret })
@@ -85,6 +88,7 @@ func TestIdentityPassesFlowReturnsUpstream(t *testing.T) {
 		})
 	}
 	t.Run("the identity's source pad is not linked", func(t *testing.T) {
+		defer reportPanic(t)
 		src, id := NewPad("src", Src), NewIdentity("identity")
 		link(t, src, id.Sink)
 		id.SetActive(true)
@@ -96,6 +100,7 @@ func TestIdentityPassesFlowReturnsUpstream(t *testing.T) {
 }
 
 func TestPushThroughIdentityBlocksUntilTheSinkReturns(t *testing.T) {
+	defer reportPanic(t)
 	g := newGate(t)
 	sink := NewPad("sink", Sink)
 	sink.SetChainFunc(func(*gstmini.Buffer) gstmini.FlowReturn {
@@ -106,11 +111,10 @@ func TestPushThroughIdentityBlocksUntilTheSinkReturns(t *testing.T) {
 
 	pushed := goPush(src, bufferAt(0))
 	waitEntered(t, g, pushed, "the identity's chain function pushes the buffer on to the sink (README: Step 6)")
-	select {
-	case ret := <-pushed:
-		assert.Fail(t, "Push() into the identity = "+ret.String()+" while the sink's chain function was still running; want it to wait",
+	if pushed.returned() {
+		failIfPanicked(t, "Push(buffer) into the identity", pushed.panicked)
+		assert.Fail(t, "Push() into the identity = "+pushed.value.String()+" while the sink's chain function was still running; want it to wait",
 			"hint: one goroutine carries the buffer through every element down to the sink (README: Step 6)")
-	default:
 	}
 	g.Open()
 	assertFlow(t, gstmini.FlowOK, recv(t, pushed, "Push into the identity", "(README: Step 6)"), "Push(buffer) into the identity", "(README: Step 6)")

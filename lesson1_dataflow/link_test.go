@@ -11,6 +11,7 @@ import (
 // Step 1: Link two pads.
 
 func TestLinkConnectsSourceToSink(t *testing.T) {
+	defer reportPanic(t)
 	src, sink := NewPad("src", Src), NewPad("sink", Sink)
 
 	err := Link(src, sink)
@@ -21,6 +22,7 @@ func TestLinkConnectsSourceToSink(t *testing.T) {
 }
 
 func TestLinkRefusesWrongDirection(t *testing.T) {
+	defer reportPanic(t)
 	cases := []struct {
 		description   string
 		first, second *Pad
@@ -31,6 +33,7 @@ func TestLinkRefusesWrongDirection(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.description, func(t *testing.T) {
+			defer reportPanic(t)
 			err := Link(tc.first, tc.second)
 
 			if assert.ErrorIs(t, err, ErrWrongDirection, "Link(%s, %s) = %v; want an error wrapping ErrWrongDirection\nhint: data flows from a Src pad to a Sink pad, in that argument order (README: Step 1)",
@@ -45,7 +48,9 @@ func TestLinkRefusesWrongDirection(t *testing.T) {
 }
 
 func TestLinkRefusesAPadThatIsAlreadyLinked(t *testing.T) {
+	defer reportPanic(t)
 	t.Run("the source pad already has a peer", func(t *testing.T) {
+		defer reportPanic(t)
 		src, first, second := NewPad("src", Src), NewPad("first-sink", Sink), NewPad("second-sink", Sink)
 		require.NoError(t, Link(src, first), "setup: Link(src, first-sink)")
 
@@ -56,6 +61,7 @@ func TestLinkRefusesAPadThatIsAlreadyLinked(t *testing.T) {
 		assert.True(t, second.Peer() == nil, "second-sink.Peer() = %s after the refused link; want <nil>", peerName(second))
 	})
 	t.Run("the sink pad already has a peer", func(t *testing.T) {
+		defer reportPanic(t)
 		first, second, sink := NewPad("first-src", Src), NewPad("second-src", Src), NewPad("sink", Sink)
 		require.NoError(t, Link(first, sink), "setup: Link(first-src, sink)")
 
@@ -68,6 +74,7 @@ func TestLinkRefusesAPadThatIsAlreadyLinked(t *testing.T) {
 }
 
 func TestLinkChecksDirectionBeforePeers(t *testing.T) {
+	defer reportPanic(t)
 	src, sink := NewPad("src", Src), NewPad("sink", Sink)
 	require.NoError(t, Link(src, sink), "setup: Link(src, sink)")
 
@@ -79,6 +86,7 @@ func TestLinkChecksDirectionBeforePeers(t *testing.T) {
 }
 
 func TestUnlinkSeparatesThePads(t *testing.T) {
+	defer reportPanic(t)
 	src, sink, other := NewPad("src", Src), NewPad("sink", Sink), NewPad("other-sink", Sink)
 	require.NoError(t, Link(src, sink), "setup: Link(src, sink)")
 	require.True(t, src.Peer() == sink, "setup: Link(src, sink) did not link the pads\nhint: make TestLinkConnectsSourceToSink pass first (README: Step 1)")
