@@ -225,7 +225,13 @@ func (p *Pad) SetActive(active bool) {
 // sent EOS, and FlowNotLinked without a peer. Otherwise it first sends the
 // sticky events the peer has not received, then calls the peer's chain
 // function on the calling goroutine, under the peer's stream lock, and
-// returns what it returned. Push takes ownership of buf.
+// returns what it returned; if a sticky event cannot be delivered, Push
+// returns why and the chain function does not run. Push takes ownership of
+// buf.
+//
+// For example, with src linked to an active sink pad whose chain function
+// answers FlowEOS, src.Push(buf) returns FlowEOS once that function has
+// returned; after Unlink it returns FlowNotLinked.
 func (p *Pad) Push(buf *gstmini.Buffer) gstmini.FlowReturn {
 	p.mu.Lock()
 	ret := gstmini.FlowOK
@@ -293,6 +299,10 @@ func (p *Pad) acceptLocked() gstmini.FlowReturn {
 // Flush-start makes p and its peer flushing without taking the stream lock;
 // flush-stop clears flushing and removes the stored segment and EOS.
 // PushEvent returns false for an upstream event, or on a sink pad.
+//
+// For example, on an active source pad with no peer, PushEvent(segment)
+// returns true (stored, sent once there is a peer) but PushEvent(EOS)
+// returns false: nobody received the end of the stream.
 func (p *Pad) PushEvent(ev *gstmini.Event) bool {
 	t := ev.Type()
 	if p.dir != Src || !t.IsDownstream() {
