@@ -124,7 +124,7 @@ func TestFullPipeline_EveryFrameIsAccountedFor(t *testing.T) {
 	cases := []struct {
 		name    string
 		setup   func(*demo.Config)
-		abortAt time.Duration // NULL at this running time instead of EOS at 4 s; 0: EOS
+		abortAt time.Duration // NULL at this running time instead of EOS at 4 s; 0: EOS. Off the slot grid, see demo.EOSLead
 		want    accounting
 	}{
 		{name: "queue with GStreamer's defaults: nothing lost",
@@ -152,18 +152,19 @@ func TestFullPipeline_EveryFrameIsAccountedFor(t *testing.T) {
 		{name: "no queue, sync=false: EOS while the camera's goroutine uploads",
 			setup: func(c *demo.Config) { c.Queue, c.Sync, c.UploadLatency = false, false, upload },
 			want:  accounting{slots: 120, captured: 32, lost: 88, uploaded: 32, segmentsClosed: 3, segmentsUploaded: 3}},
-		// NULL at 2 s: segment 0 (frames 0-29) is uploading since 1 s.
+		// NULL at 1.99 s, slots 0-59: segment 0 (frames 0-29) is uploading
+		// since 1 s; frame 30, which closed it, is in the segmenter.
 		{name: "no queue, NULL while the camera's goroutine uploads",
-			setup: func(c *demo.Config) { c.Queue, c.UploadLatency = false, upload }, abortAt: 2 * time.Second,
-			want: accounting{slots: 61, captured: 31, lost: 30, notUploaded: 31, segmentsClosed: 1,
+			setup: func(c *demo.Config) { c.Queue, c.UploadLatency = false, upload }, abortAt: 2*time.Second - 10*time.Millisecond,
+			want: accounting{slots: 60, captured: 31, lost: 29, notUploaded: 31, segmentsClosed: 1,
 				notUploadedReasons: map[string]int{"shutdown": 1}}},
-		{name: "queue, NULL while its goroutine uploads: the queue's 30 frames are discarded",
-			setup: func(c *demo.Config) { c.UploadLatency = upload }, abortAt: 2 * time.Second,
-			want: accounting{slots: 61, captured: 61, queueDropped: 30, notUploaded: 31, segmentsClosed: 1,
+		{name: "queue, NULL while its goroutine uploads: the queue's 29 frames are discarded",
+			setup: func(c *demo.Config) { c.UploadLatency = upload }, abortAt: 2*time.Second - 10*time.Millisecond,
+			want: accounting{slots: 60, captured: 60, queueDropped: 29, notUploaded: 31, segmentsClosed: 1,
 				notUploadedReasons: map[string]int{"shutdown": 1}}},
 		{name: "queue, NULL while the camera is blocked on the full queue",
-			setup: func(c *demo.Config) { c.UploadLatency = upload }, abortAt: 3500 * time.Millisecond,
-			want: accounting{slots: 106, captured: 79, lost: 27, queueDropped: 18, uploaded: 30, notUploaded: 31,
+			setup: func(c *demo.Config) { c.UploadLatency = upload }, abortAt: 3500*time.Millisecond - 10*time.Millisecond,
+			want: accounting{slots: 105, captured: 79, lost: 26, queueDropped: 18, uploaded: 30, notUploaded: 31,
 				segmentsClosed: 2, segmentsUploaded: 1, notUploadedReasons: map[string]int{"shutdown": 1}}},
 	}
 	for _, tc := range cases {
@@ -463,19 +464,21 @@ func TestFullPipeline_CancelledContextAborts(t *testing.T) {
 		cfg.Quiet = true
 		h, err := Build(cfg, gstmini.NewSystemClock())
 		require.NoError(t, err)
-		ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
+		// Just before 3 s: at exactly 3 s the cancellation would race the
+		// capture of frame 90 (see demo.EOSLead).
+		ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second-time.Millisecond)
 		defer cancel()
 		_, err = demo.Run(ctx, cfg, demo.Session{Pipeline: h.Pipeline, Out: io.Discard})
 
 		assert.ErrorIs(t, err, context.DeadlineExceeded)
 		assert.Equal(t, gstmini.StateNull, h.Pipeline.CurrentState())
 		assert.Zero(t, h.Sink.SegmentsUploaded())
-		// NULL at 3 s: frames 0-90 were delivered; segment 0 is still open,
-		// so the segmenter discards all 91 (frames_not_uploaded).
+		// NULL at 2.999 s: frames 0-89 were delivered; segment 0 is still
+		// open, so the segmenter discards all 90 (frames_not_uploaded).
 		st := h.Stats(cfg, demo.Result{EOS: gstmini.ClockTimeNone})
-		assertEveryFrameAccountedFor(t, st, "NULL at 3 s")
-		assert.Equal(t, uint64(91), st.FramesSlots, "frames_slots: slots 0-90 came before NULL at 3 s")
-		assert.Equal(t, 91, st.FramesNotUploaded, "frames_not_uploaded: the segmenter discarded its open segment")
+		assertEveryFrameAccountedFor(t, st, "NULL at 2.999 s")
+		assert.Equal(t, uint64(90), st.FramesSlots, "frames_slots: slots 0-89 came before NULL at 2.999 s")
+		assert.Equal(t, 90, st.FramesNotUploaded, "frames_not_uploaded: the segmenter discarded its open segment")
 	})
 }
 
