@@ -112,8 +112,8 @@ type LatencyMilliseconds struct {
 // no count.
 type Stats struct {
 	// FramesSlots is the number of capture slots in the camera's capture
-	// window, from running time 0 to EOS (LiveSource.FramesSlots): fps per
-	// second of the run.
+	// window, from running time 0 to EOS (LiveSource.FramesSlots): fps ×
+	// the running time at which EOS came.
 	FramesSlots uint64 `json:"frames_slots"`
 	// FramesCaptured is how many frames the camera delivered, that is
 	// pushed downstream (LiveSource.FramesCaptured).
@@ -142,7 +142,7 @@ type Stats struct {
 	// FramesLostCamera is how many slots' frames nobody read from the
 	// camera (LiveSource.FramesLost): overwritten in its single capture
 	// buffer while its goroutine was blocked, or still unread when the
-	// stream ended, its goroutine blocked in an upload.
+	// stream ended with its goroutine blocked in a push.
 	FramesLostCamera uint64 `json:"frames_lost_camera"`
 	// FramesUploaded counts the frames in the uploaded segments.
 	FramesUploaded int `json:"frames_uploaded"`
