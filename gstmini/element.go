@@ -163,6 +163,7 @@ type ElementBase struct {
 	parent     Element
 	bus        *Bus
 	pads       []*Pad
+	templates  []PadTemplate
 	flags      ElementFlags
 	current    State
 	next       State

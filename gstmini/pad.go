@@ -89,6 +89,7 @@ type stickyEvent struct {
 type Pad struct {
 	name      string
 	direction PadDirection
+	template  *PadTemplate // set by NewPadFromTemplate; never changes
 
 	streamLock *StreamLock
 
@@ -397,6 +398,20 @@ func (p *Pad) StickyEvent(t EventType) *Event {
 		}
 	}
 	return nil
+}
+
+// StoreStickyEvent stores sticky event ev on pad p without sending it
+// (gst_pad_store_sticky_event, gst/gstpad.c:5435 at 1.22.0); on a source
+// pad it reaches the peer before the next data. It returns FlowFlushing if
+// p is inactive (or flushing, for a segment or EOS) and FlowEOS after EOS.
+// A tee stores its sink pad's sticky events on each new source pad.
+func (p *Pad) StoreStickyEvent(ev *Event) FlowReturn {
+	if !ev.typ.IsSticky() {
+		return FlowError
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.storeStickyLocked(ev)
 }
 
 // StickyEvents returns the stored sticky events in sticky order.
@@ -837,18 +852,21 @@ func (p *Pad) InternalLinks() []*Pad {
 	return out
 }
 
-// EventDefault is the default event handling (gst_pad_event_default):
-// forward the event through the element's pads of the other direction.
-// EOS and other serialized events are forwarded in order; the result is
-// true if every push succeeded (or there was nowhere to push).
+// EventDefault is the default event handling (gst_pad_event_default,
+// gst/gstpad.c:3155 at 1.22.0): forward the event through the element's
+// pads of the other direction. EOS and other serialized events are
+// forwarded in order; the result is true if some push succeeded, or there
+// was nowhere to push (event_forward_func ORs the results, :3123), so an
+// EOS through a tee with one unlinked branch still succeeds.
 func (p *Pad) EventDefault(parent Element, ev *Event) bool {
-	ok := true
+	ok, dispatched := false, false
 	for _, q := range p.InternalLinks() {
-		if !q.PushEvent(ev) {
-			ok = false
+		dispatched = true
+		if q.PushEvent(ev) {
+			ok = true
 		}
 	}
-	return ok
+	return ok || !dispatched
 }
 
 // Query dispatches q to pad p's query function, or to QueryDefault

@@ -5,10 +5,10 @@
 //	go run ./cmd/gstmini-inspect queue     # one element: details, pads, properties
 //
 // For one element it prints the factory details, the Go type hierarchy (in
-// place of the GObject one), the pads (as pad templates: gstmini has no
-// templates, every pad is always there and takes any caps), and every
-// property, sorted by name, with its blurb, flags, type, range or enum
-// values, and default. Defaults are read from a freshly made element, as
+// place of the GObject one), the pad templates (an element without any, as
+// most of gstmini's, shows each pad as an always template; every pad takes
+// any caps), the pads, and every property, sorted by name, with its blurb,
+// flags, type, range or enum values, and default. Defaults are read from a freshly made element, as
 // gst-inspect-1.0 reads them, so fakesink's sync shows false. Properties
 // that GStreamer's element does not have are marked "(gstmini; not in
 // GStreamer)".
@@ -81,22 +81,28 @@ func inspect(w io.Writer, f gstmini.ElementFactory) {
 
 	printHierarchy(w, e)
 
-	// gstmini has no pad templates: each pad stands for its template.
+	// An element without templates (most of gstmini's) has each of its
+	// pads stand for an always template of the same name.
 	pads := eb.Pads()
-	templates := slices.Clone(pads)
-	slices.SortStableFunc(templates, func(a, b *gstmini.Pad) int {
-		if a.Direction() != b.Direction() {
-			return int(b.Direction()) - int(a.Direction()) // sink templates first, as gst_static_pad_compare_func
+	templates := eb.PadTemplates()
+	if len(templates) == 0 {
+		for _, p := range pads {
+			templates = append(templates, gstmini.PadTemplate{NameTemplate: p.Name(), Direction: p.Direction(), Presence: gstmini.PadAlways})
 		}
-		return strings.Compare(a.Name(), b.Name())
+	}
+	slices.SortStableFunc(templates, func(a, b gstmini.PadTemplate) int {
+		if a.Direction != b.Direction {
+			return int(b.Direction) - int(a.Direction) // sink templates first, as gst_static_pad_compare_func
+		}
+		return strings.Compare(a.NameTemplate, b.NameTemplate)
 	})
 	fmt.Fprintf(w, "Pad Templates:\n")
 	if len(templates) == 0 {
 		fmt.Fprintf(w, "  none\n")
 	}
-	for i, p := range templates {
-		fmt.Fprintf(w, "  %s template: '%s'\n", strings.ToUpper(p.Direction().String()), p.Name())
-		fmt.Fprintf(w, "    Availability: Always\n")
+	for i, t := range templates {
+		fmt.Fprintf(w, "  %s template: '%s'\n", strings.ToUpper(t.Direction.String()), t.NameTemplate)
+		fmt.Fprintf(w, "    Availability: %s\n", t.Presence)
 		fmt.Fprintf(w, "    Capabilities:\n      ANY\n")
 		if i < len(templates)-1 {
 			fmt.Fprintf(w, "  \n")
@@ -112,7 +118,11 @@ func inspect(w io.Writer, f gstmini.ElementFactory) {
 	}
 	for _, p := range pads {
 		fmt.Fprintf(w, "  %s: '%s'\n", strings.ToUpper(p.Direction().String()), p.Name())
-		fmt.Fprintf(w, "    Pad Template: '%s'\n", p.Name())
+		templ := p.Name()
+		if t, ok := p.Template(); ok {
+			templ = t.NameTemplate
+		}
+		fmt.Fprintf(w, "    Pad Template: '%s'\n", templ)
 	}
 
 	fmt.Fprintf(w, "\nElement Properties:\n")

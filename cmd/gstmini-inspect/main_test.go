@@ -46,6 +46,7 @@ func TestInspect_Golden(t *testing.T) {
 		{[]string{"livesource"}, "livesource.golden"},
 		{[]string{"queue"}, "queue.golden"},
 		{[]string{"s3sink"}, "s3sink.golden"},
+		{[]string{"tee"}, "tee.golden"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.golden, func(t *testing.T) {

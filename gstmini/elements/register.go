@@ -8,7 +8,7 @@ import (
 
 // factories are the element factories of this package, as gst-inspect-1.0
 // lists them: name, long name, klass and description. GStreamer's own
-// elements (queue, fakesrc, fakesink) carry GStreamer's strings; gstmini's
+// elements (queue, tee, fakesrc, fakesink) carry GStreamer's strings; gstmini's
 // elements carry those of the GStreamer element they stand in for,
 // adapted. Importing the package registers them with gstmini.Register, so
 // gstmini.Make and gstmini.ParseLaunch know them:
@@ -46,6 +46,11 @@ var factories = []gstmini.ElementFactory{
 		Name: "s3sink", LongName: "S3 HLS Sink", Klass: "Sink/Network",
 		Description: "Uploads HLS segments and playlists to a bucket at their time on the pipeline clock",
 		New:         func(name string) gstmini.Element { return NewS3Sink(name) },
+	},
+	{
+		Name: "tee", LongName: "Tee pipe fitting", Klass: "Generic",
+		Description: "1-to-N pipe fitting",
+		New:         func(name string) gstmini.Element { return NewTee(name) },
 	},
 }
 

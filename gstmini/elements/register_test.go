@@ -21,6 +21,7 @@ func TestRegister_EveryFactoryMakesItsElement(t *testing.T) {
 		{"livesource", gstmini.ElementFlagSource},
 		{"queue", 0},
 		{"s3sink", gstmini.ElementFlagSink},
+		{"tee", 0},
 	}
 	for _, tc := range cases {
 		t.Run(tc.factory, func(t *testing.T) {
