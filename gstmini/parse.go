@@ -96,9 +96,13 @@ func (e *ParseError) Context() string {
 //     element gets a default name, "queue0".
 //   - "!" links the source pad of the element before it to the sink pad of
 //     the element after it: the pads named "src" and "sink", else the
-//     first unlinked pad of each direction.
+//     first unlinked pad of each direction, else a pad requested from the
+//     element's request template of that direction, so that
+//     "tee name=t ! queue ! fakesink  t. ! queue ! fakesink" links the
+//     tee's src_0 and src_1.
 //   - x. refers to the element named x, anywhere in the description, as
-//     either end of a link; x.pad names its pad. Elements not separated by
+//     either end of a link; x.pad names its pad, or a request pad to make
+//     ("t.src_%u", "t.src_3"). Elements not separated by
 //     "!" start a new chain: "fakesrc ! q.  queue name=q ! fakesink".
 //   - Whitespace, newlines included, separates tokens.
 //
@@ -536,7 +540,9 @@ func (p *parser) makeElement(pipeline *Pipeline, n *node) error {
 	return nil
 }
 
-// link links the elements on each side of a "!" (gst_element_link_pads).
+// link links the elements on each side of a "!" (gst_element_link_pads,
+// gst/gstutils.c:1803 at 1.22.0). A pad requested for the link is released
+// again if the link fails.
 func (p *parser) link(l link) error {
 	src, dst := p.nodes[l.src], p.nodes[l.dst]
 	srcName, dstName := src.elem.Base().Name(), dst.elem.Base().Name()
@@ -544,53 +550,95 @@ func (p *parser) link(l link) error {
 		return p.errCause(ErrLink, cause, l.bang.off, l.bang.end, "could not link %s to %s: %s",
 			srcName, dstName, fmt.Sprintf(format, args...))
 	}
-	sp, err := pickPad(src.elem, PadSrc, src.tok.pad)
-	if err != "" {
-		return fail(nil, "%s", err)
+	sp, srcReq, err := pickPad(src.elem, PadSrc, src.tok.pad)
+	if err != nil {
+		return fail(err, "%v", err)
 	}
-	dp, err := pickPad(dst.elem, PadSink, dst.tok.pad)
-	if err != "" {
-		return fail(nil, "%s", err)
+	release := func(e Element, pad *Pad, requested bool) {
+		if requested {
+			_ = e.Base().ReleaseRequestPad(pad) // a pad it just gave: cannot fail
+		}
+	}
+	dp, dstReq, err := pickPad(dst.elem, PadSink, dst.tok.pad)
+	if err != nil {
+		release(src.elem, sp, srcReq)
+		return fail(err, "%v", err)
 	}
 	if e := sp.Link(dp); e != nil {
+		release(src.elem, sp, srcReq)
+		release(dst.elem, dp, dstReq)
 		return fail(e, "%v", e)
 	}
 	return nil
 }
 
-// pickPad chooses the pad of e a link uses: the named one, else the
-// unlinked pad named "src" or "sink", else the first unlinked pad of the
-// direction. It returns a reason if there is none.
-func pickPad(e Element, dir PadDirection, name string) (*Pad, string) {
+// pickPad chooses the pad of e a link uses, as gst_element_link_pads_full
+// does: the named pad, or else a request pad of that name
+// (gst_element_request_pad_simple); without a name, the unlinked pad named
+// "src" or "sink", else the first unlinked pad of the direction, else a
+// new pad from the element's first request template of the direction
+// (gst_element_get_compatible_pad, gst/gstutils.c:1135), as a tee's
+// "t. ! queue" gets src_0, then src_1. requested reports that the pad was
+// requested for this link.
+func pickPad(e Element, dir PadDirection, name string) (pad *Pad, requested bool, err error) {
 	eb := e.Base()
 	kind := map[PadDirection]string{PadSrc: "source", PadSink: "sink"}[dir]
 	if name != "" {
 		pad := eb.StaticPad(name)
-		switch {
-		case pad == nil:
-			var names []string
-			for _, q := range eb.Pads() {
-				names = append(names, q.Name())
+		if pad == nil {
+			rp, err := eb.RequestPad(name)
+			switch {
+			case err == nil:
+				if rp.Direction() != dir {
+					_ = eb.ReleaseRequestPad(rp)
+					return nil, false, fmt.Errorf("pad %s is a %s pad, not a %s pad", rp, rp.Direction(), dir)
+				}
+				return rp, true, nil
+			case !errors.Is(err, ErrNoRequestTemplate):
+				return nil, false, err
 			}
-			return nil, fmt.Sprintf("%s has no pad named %q%s", eb.Name(), name, suggest(name, names))
-		case pad.Direction() != dir:
-			return nil, fmt.Sprintf("pad %s is a %s pad, not a %s pad", pad, pad.Direction(), dir)
+			var pads, templs []string
+			for _, q := range eb.Pads() {
+				pads = append(pads, q.Name())
+			}
+			for _, t := range eb.PadTemplates() {
+				if t.Presence == PadRequest {
+					templs = append(templs, t.NameTemplate)
+				}
+			}
+			hint := suggest(name, append(pads, templs...))
+			if hint == "" && len(templs) > 0 {
+				hint = fmt.Sprintf(" (its pads: %s; its request pad templates: %s)", strings.Join(pads, ", "), strings.Join(templs, ", "))
+			}
+			return nil, false, fmt.Errorf("%s has no pad named %q%s", eb.Name(), name, hint)
 		}
-		return pad, ""
-	}
-	pads := eb.padsOf(dir)
-	if len(pads) == 0 {
-		return nil, fmt.Sprintf("%s has no %s pad", eb.Name(), kind)
+		if pad.Direction() != dir {
+			return nil, false, fmt.Errorf("pad %s is a %s pad, not a %s pad", pad, pad.Direction(), dir)
+		}
+		return pad, false, nil
 	}
 	if pad := eb.StaticPad(dir.String()); pad != nil && pad.Direction() == dir && !pad.IsLinked() {
-		return pad, ""
+		return pad, false, nil
 	}
+	pads := eb.padsOf(dir)
 	for _, q := range pads {
 		if !q.IsLinked() {
-			return q, ""
+			return q, false, nil
 		}
 	}
-	return nil, fmt.Sprintf("every %s pad of %s is linked already (%s is linked to %s); branching needs a tee, which gstmini does not have",
+	for _, t := range eb.PadTemplates() {
+		if t.Presence == PadRequest && t.Direction == dir {
+			rp, err := eb.RequestPad(t.NameTemplate)
+			if err != nil {
+				return nil, false, err
+			}
+			return rp, true, nil
+		}
+	}
+	if len(pads) == 0 {
+		return nil, false, fmt.Errorf("%s has no %s pad", eb.Name(), kind)
+	}
+	return nil, false, fmt.Errorf("every %s pad of %s is linked already (%s is linked to %s); to branch, use a tee: ... ! tee name=t ! queue ! ...  t. ! queue ! ...",
 		kind, eb.Name(), pads[0], pads[0].Peer())
 }
 
