@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"go.uber.org/goleak"
 )
@@ -143,19 +144,31 @@ func TestLaunch_Errors(t *testing.T) {
 }
 
 // interruptingWriter sends an interrupt once the output says the pipeline
-// is set to PLAYING, as a user pressing Ctrl-C would.
+// is set to PLAYING (or prints trigger, if set), as a user pressing Ctrl-C
+// would.
 type interruptingWriter struct {
-	mu   sync.Mutex
-	buf  bytes.Buffer
-	sig  chan os.Signal
-	sent bool
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	sig     chan os.Signal
+	sent    bool
+	trigger string
+}
+
+func (w *interruptingWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
 }
 
 func (w *interruptingWriter) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.buf.Write(p)
-	if !w.sent && strings.Contains(w.buf.String(), "Setting pipeline to PLAYING ...") {
+	trigger := w.trigger
+	if trigger == "" {
+		trigger = "Setting pipeline to PLAYING ..."
+	}
+	if !w.sent && strings.Contains(w.buf.String(), trigger) {
 		w.sent = true
 		w.sig <- os.Interrupt
 	}
@@ -230,5 +243,76 @@ func TestLaunch_TraceOutputs(t *testing.T) {
 	}
 	if strings.Contains(string(dot), "trace:") {
 		t.Errorf("--dot output shows elements the tracer added:\n%s", dot)
+	}
+}
+
+// TestLaunch_TeeWithoutQueuesPrerollsForeverAndCtrlCStopsIt runs the line a
+// later lesson uses: without a queue per branch the first sink's preroll
+// wait holds the tee's push, so the second sink never prerolls and, as
+// gst-launch-1.0, gstmini-launch stays at "Pipeline is PREROLLING ...".
+// Ctrl-C must still stop it: going to NULL releases the preroll wait.
+func TestLaunch_TeeWithoutQueuesPrerollsForeverAndCtrlCStopsIt(t *testing.T) {
+	w := &interruptingWriter{sig: make(chan os.Signal, 1), trigger: "Pipeline is PREROLLING ...\n"}
+	var errOut bytes.Buffer
+	done := make(chan int, 1)
+	go func() { done <- run([]string{"fakesrc ! tee name=t ! fakesink  t. ! fakesink"}, w, &errOut, w.sig) }()
+	var code int
+	select {
+	case code = <-done:
+	case <-time.After(2 * time.Second):
+		t.Fatalf("gstmini-launch did not stop within 2s of Ctrl-C while prerolling; stdout so far:\n%s", w.String())
+	}
+	out := mask(w.String())
+	want := `Setting pipeline to PAUSED ...
+Pipeline is PREROLLING ...
+handling interrupt.
+Interrupt: Stopping pipeline ...
+Setting pipeline to NULL ...
+Freeing pipeline ...
+`
+	if code != 0 || strings.ReplaceAll(out, redistribute, "") != want || errOut.String() != "" {
+		t.Errorf("gstmini-launch tee without queues, interrupted = %d, stdout:\n%s\nstderr: %q\nwant 0 and stdout (without %q):\n%s"+
+			"(it never prerolls: the first fakesink's preroll wait holds the tee's push to the second)",
+			code, out, errOut.String(), redistribute, want)
+	}
+}
+
+// TestLaunch_TeeWithAQueuePerBranchPlaysToEOS is the same line with a queue
+// at the head of each branch: both sinks preroll and the run ends in EOS.
+func TestLaunch_TeeWithAQueuePerBranchPlaysToEOS(t *testing.T) {
+	code, out, errOut := launch(t, "fakesrc num-buffers=10 ! tee name=t ! queue ! fakesink  t. ! queue ! fakesink")
+	for _, want := range []string{"Pipeline is PREROLLING ...\n", "Pipeline is PREROLLED ...\n", `Got EOS from element "pipelineN".`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("gstmini-launch tee with queues: stdout lacks %q:\n%s", want, out)
+		}
+	}
+	if code != 0 || errOut != "" {
+		t.Errorf("gstmini-launch tee with queues = %d, stderr %q; want 0", code, errOut)
+	}
+}
+
+// TestLaunch_TeeBranchesInTimelineAndDot checks that --timeline and --dot
+// show both branches of a tee: the tee's request pads exist once the line
+// is parsed, before the tracer attaches.
+func TestLaunch_TeeBranchesInTimelineAndDot(t *testing.T) {
+	dotFile := filepath.Join(t.TempDir(), "tee.dot")
+	code, out, errOut := launch(t, "-q", "--timeline", "--dot", dotFile,
+		"fakesrc num-buffers=20 ! tee name=t ! queue name=q0 ! fakesink  t. ! queue name=q1 ! fakesink")
+	if code != 0 || errOut != "" {
+		t.Fatalf("gstmini-launch --timeline --dot with a tee = %d, stderr %q; want 0", code, errOut)
+	}
+	for _, want := range []string{"q0:src", "q1:src", "q0 level", "q1 level"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("--timeline output lacks branch row %q:\n%s", want, out)
+		}
+	}
+	dot, err := os.ReadFile(dotFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, re := range []string{`t_\d+_src_0 -> q0_\d+_sink`, `t_\d+_src_1 -> q1_\d+_sink`} {
+		if !regexp.MustCompile(re).Match(dot) {
+			t.Errorf("--dot output lacks the tee's link %s:\n%s", re, dot)
+		}
 	}
 }
