@@ -122,6 +122,10 @@ var ErrNotNull = errors.New("trace: the pipeline must be in state NULL")
 //   - a bus sync handler records messages, then passes each to the sync
 //     handler installed before, if any, whose reply it returns.
 //
+// Attach wraps the sink pads there are when it runs, so call it once the
+// pipeline is linked, as ParseLaunch returns it (a tee's request pads are
+// made at link time): a branch added later is not traced.
+//
 // Call Close once p is back in NULL: it puts back the pads' functions, the
 // clock and the sync handler. Tracers and other wrappers of the same pads
 // or bus must be removed in the reverse order they were installed.
