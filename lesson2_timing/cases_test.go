@@ -72,6 +72,8 @@ var runningTimeBoundsCases = []timeCase{
 		segment(func(s *gstmini.Segment) { s.Start, s.Stop = 5*sec, 10*sec }), none, none, false},
 	{"without a stop (ClockTimeNone) every later PTS is inside: [5 s, NONE], PTS 1 h",
 		segment(func(s *gstmini.Segment) { s.Start = 5 * sec }), time.Hour, time.Hour - 5*sec, true},
+	{"an unset PTS has no running time even in a segment without a stop",
+		segment(nil), none, none, false},
 }
 
 // Step 2: rate.
@@ -83,6 +85,8 @@ var runningTimeRateCases = []timeCase{
 		segment(func(s *gstmini.Segment) { s.Rate = 0.5 }), 4 * sec, 8 * sec, true},
 	{"the division truncates toward zero (run-checked: rate 3, PTS 10 ns)",
 		segment(func(s *gstmini.Segment) { s.Rate = 3 }), 10, 3, true},
+	{"truncates, never rounds: rate 3, PTS 20 ns is 6.67 ns, so 6 ns",
+		segment(func(s *gstmini.Segment) { s.Rate = 3 }), 20, 6, true},
 	{"the rate divides the distance from the start, not the PTS: start 2 s, rate 2, PTS 6 s",
 		segment(func(s *gstmini.Segment) { s.Start, s.Rate = 2*sec, 2 }), 6 * sec, 2 * sec, true},
 	{"base is added after dividing, not divided: base 1 s, rate 2, PTS 4 s",
@@ -125,6 +129,8 @@ var streamTimeCases = []timeCase{
 		segment(func(s *gstmini.Segment) { s.Start, s.Stop = 5*sec, 10*sec }), 4 * sec, none, false},
 	{"a segment whose time is NONE has no stream time",
 		segment(func(s *gstmini.Segment) { s.Time = none }), 4 * sec, none, false},
+	{"an unset PTS has no stream time even in a segment without a stop",
+		segment(nil), none, none, false},
 }
 
 var streamTimeReverseCases = []timeCase{
@@ -246,6 +252,18 @@ var seekCases = []seekCase{
 		segment(func(s *gstmini.Segment) { s.Start, s.Base, s.Position = 5*sec, 2*sec, 8*sec }), 1, 30 * sec, false, false},
 	{"non-flushing: an old position past the stop is clamped to it first (run-checked: [0, 20 s], position 50 s)",
 		segment(func(s *gstmini.Segment) { s.Stop, s.Position = 20*sec, 50*sec }), 1, 10 * sec, false, false},
+	{"a flushing seek restarts running time even after earlier segments: base 5 s becomes 0",
+		segment(func(s *gstmini.Segment) { s.Base, s.Position = 5*sec, 7*sec }), 1, 20 * sec, true, false},
+	{"non-flushing: an old position before the start is raised to it first (start 5 s, base 2 s, position 1 s)",
+		segment(func(s *gstmini.Segment) { s.Start, s.Base, s.Position = 5*sec, 2*sec, 1*sec }), 1, 30 * sec, false, false},
+	{"non-flushing: base counts at the old rate (run-checked: rate 2, position 5 s gives base 2.5 s)",
+		segment(func(s *gstmini.Segment) { s.Rate, s.Position = 2, 5*sec }), 1, 10 * sec, false, false},
+	{"non-flushing: base counts the old offset, and the new segment starts with offset 0 (offset 2 s, base 1 s, position 5 s)",
+		segment(func(s *gstmini.Segment) { s.Offset, s.Base, s.Position = 2*sec, 1*sec, 5*sec }), 1, 10 * sec, false, false},
+	{"a seek starts a fresh segment: applied_rate goes back to 1",
+		segment(func(s *gstmini.Segment) { s.AppliedRate, s.Position = 2, 3*sec }), 1, 10 * sec, true, false},
+	{"a non-flushing seek after a flushing one clears the reset flag",
+		segment(func(s *gstmini.Segment) { s.Flags, s.Position = gstmini.SegmentFlagReset, 4*sec }), 1, 10 * sec, false, false},
 	{"a flushing seek into slow motion: rate 0.5 from 0",
 		segment(func(s *gstmini.Segment) { s.Position = 3 * sec }), 0.5, 0, true, false},
 	{"a non-flushing rate change at the current position keeps running time: rate 0.5 at 5 s",

@@ -3,6 +3,8 @@ package timing
 import (
 	"context"
 	"fmt"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -75,9 +77,10 @@ func okString(t time.Duration, ok bool) string { return fmt.Sprintf("%s, %t", fm
 // chainRun is one Sink.Chain call on its own goroutine, as a streaming
 // thread would make it.
 type chainRun struct {
-	name string // "Chain(pts=2s)", for messages
-	done chan struct{}
-	ret  gstmini.FlowReturn // valid once done is closed
+	name     string // "Chain(pts=2s)", for messages
+	done     chan struct{}
+	ret      gstmini.FlowReturn // valid once done is closed
+	panicked string             // what Chain's panic said and where, "" if it did not panic
 }
 
 // startChain calls s.Chain(buf) on a new goroutine. When the test ends,
@@ -89,6 +92,11 @@ func startChain(t *testing.T, clk *gstcheck.TestClock, s *Sink, buf *gstmini.Buf
 	r := &chainRun{name: fmt.Sprintf("Chain(pts=%s)", fmtTime(buf.PTS)), done: make(chan struct{})}
 	go func() {
 		defer close(r.done)
+		defer func() {
+			if v := recover(); v != nil {
+				r.panicked = fmt.Sprintf("%v\n%s", v, panicSite())
+			}
+		}()
 		r.ret = s.Chain(buf)
 	}()
 	t.Cleanup(func() { r.release(t, clk, s) })
@@ -111,6 +119,7 @@ func (r *chainRun) wait(t *testing.T, clk *gstcheck.TestClock, why string) gstmi
 	t.Helper()
 	select {
 	case <-r.done:
+		failIfPanicked(t, "Sink."+r.name, r.panicked)
 		return r.ret
 	case <-time.After(watchdog):
 		ids, _ := clk.WaitForMultiplePendingIDs(context.Background(), 0)
@@ -125,11 +134,7 @@ func (r *chainRun) wait(t *testing.T, clk *gstcheck.TestClock, why string) gstmi
 // pending on clk until Chain returns, so that even a sink that ignores Stop
 // lets its goroutine end.
 func (r *chainRun) release(t *testing.T, clk *gstcheck.TestClock, s *Sink) {
-	stopped := make(chan struct{})
-	go func() {
-		defer close(stopped)
-		s.Stop()
-	}()
+	stopped := goStop(s)
 	ctx, cancel := context.WithTimeout(context.Background(), watchdog)
 	defer cancel()
 	go func() {
@@ -156,7 +161,7 @@ func (r *chainRun) release(t *testing.T, clk *gstcheck.TestClock, s *Sink) {
 		return
 	}
 	select {
-	case <-stopped:
+	case <-stopped.done:
 	case <-time.After(watchdog):
 		t.Errorf("cleanup: Sink.Stop did not return within %v: is it waiting for a lock that Chain holds?", watchdog)
 	}
@@ -198,6 +203,7 @@ func waitForClockWaits(t *testing.T, clk *gstcheck.TestClock, n int, why string,
 			"Is Chain blocked on a lock, or waiting on a clock other than s.Clock?",
 			watchdog, len(res.ids), n, idTimes(res.ids), why)
 	case r := <-returned:
+		failIfPanicked(t, "Sink."+r.name, r.panicked)
 		t.Fatalf("Sink.%s returned %v without waiting on the clock (clock at %s); want it blocked in ClockID.Wait: %s",
 			r.name, r.ret, fmtTime(clk.Time()), why)
 	}
@@ -241,4 +247,121 @@ func renderings(rs []Rendering) string {
 			fmtTime(r.PTS), fmtTime(r.RunningTime), fmtTime(r.ClockTime), fmtTime(r.Jitter))
 	}
 	return b.String()
+}
+
+// A stopRun is one Sink.Stop call on its own goroutine.
+type stopRun struct {
+	done     chan struct{} // closed when Stop returned or panicked
+	panicked string        // what Stop's panic said and where, "" if none
+}
+
+// goStop calls s.Stop on a new goroutine.
+func goStop(s *Sink) *stopRun {
+	r := &stopRun{done: make(chan struct{})}
+	go func() {
+		defer close(r.done)
+		defer func() {
+			if v := recover(); v != nil {
+				r.panicked = fmt.Sprintf("%v\n%s", v, panicSite())
+			}
+		}()
+		s.Stop()
+	}()
+	return r
+}
+
+// reportPanic, deferred first thing in every test and subtest, turns a panic
+// of the code under test into a failure of that test alone: without it one
+// nil pointer would stop the test binary and hide every later result.
+func reportPanic(t *testing.T) {
+	if v := recover(); v != nil {
+		t.Errorf("the code under test panicked: %v\n%s\n%s", v, panicSite(), panicHint)
+	}
+}
+
+const panicHint = "hint: unfinished code returns zero values, never crashes; a Sink works without a Segment " +
+	"(nil means gstmini.NewSegment()) and without a Clock (README: Steps 4 and 5)"
+
+// failIfPanicked stops the test if what panicked, saying where.
+func failIfPanicked(t *testing.T, what, panicked string) {
+	t.Helper()
+	if panicked != "" {
+		t.Fatalf("%s panicked: %s\n%s", what, panicked, panicHint)
+	}
+}
+
+// panicSite lists where, outside the tests and the runtime, the panic being
+// recovered happened: "at sink.go:52 lesson2_timing.(*Sink).Chain".
+func panicSite() string {
+	pcs := make([]uintptr, 32)
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(3, pcs)])
+	var where []string
+	for {
+		f, more := frames.Next()
+		if strings.Contains(f.File, "/lesson2_timing/") && !strings.HasSuffix(f.File, "_test.go") {
+			where = append(where, fmt.Sprintf("\tat %s:%d %s", filepath.Base(f.File), f.Line, f.Function[strings.LastIndex(f.Function, "/")+1:]))
+		}
+		if !more || len(where) == 3 {
+			break
+		}
+	}
+	if len(where) == 0 {
+		return "\t(not in the lesson's own code)"
+	}
+	return strings.Join(where, "\n")
+}
+
+// explainRace prints, when the test fails under the race detector, what a
+// data race reported in it means for this lesson: which lock is missing and
+// where the README explains it. The race report itself only says which two
+// accesses collided.
+func explainRace(t *testing.T, explanation string) {
+	t.Cleanup(func() {
+		if raceDetector && t.Failed() {
+			t.Log("if the race detector reported a DATA RACE above: " + explanation)
+		}
+	})
+}
+
+// What each field of a Rendering follows, for the failure that names it.
+const (
+	hintRenderedRunningTime = "hint: the running time recorded is that of the clipped start of the buffer (of its clipped stop when rate < 0), " +
+		"or NONE when it has none (README: Step 4)"
+	hintRenderedClockTime = "hint: a synced buffer is rendered only once its clock wait has returned, at the clock's time then; " +
+		"a buffer that is not synced is rendered at once (README: Steps 4 and 5)"
+	hintRenderedJitter = "hint: the jitter recorded is the one ClockID.Wait returned: the clock's time when the wait began minus the wait's time, " +
+		"negative when the buffer was early, positive when late; 0 when the sink did not wait (README: Step 4, What to observe)"
+)
+
+// checkRendered compares what s rendered with want. When the renderings
+// differ in number or PTS it fails with hint, the rule of the test (a drop,
+// a Stop...); when they differ in a field, with the rule of that field, so
+// that a wrong jitter is reported as a wrong jitter and not as a wrong drop.
+func checkRendered(t *testing.T, s *Sink, want []Rendering, why, hint string) {
+	t.Helper()
+	got := rendered(t, s)
+	fail := func(h string) {
+		t.Helper()
+		t.Errorf("Sink rendered:%s\nwant:%s\n%s%s", renderings(got), renderings(want), why, h)
+	}
+	if len(got) != len(want) {
+		fail(hint)
+		return
+	}
+	for i := range got {
+		g, w := got[i], want[i]
+		switch {
+		case g.PTS != w.PTS:
+			fail(hint)
+		case g.RunningTime != w.RunningTime:
+			fail(hintRenderedRunningTime)
+		case g.ClockTime != w.ClockTime:
+			fail(hintRenderedClockTime)
+		case g.Jitter != w.Jitter:
+			fail(hintRenderedJitter)
+		default:
+			continue
+		}
+		return
+	}
 }

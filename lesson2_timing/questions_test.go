@@ -1,6 +1,7 @@
 package timing
 
 import (
+	"fmt"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -11,10 +12,12 @@ import (
 	"github.com/gstmini/workbook/gstmini/gstcheck"
 )
 
-const hintMonotonic = "hint: keep the largest time returned so far under a mutex and return max(that, src.Time()) (README: Step 8)"
+const hintMonotonic = "hint: the clock never returns less than it returned before: it remembers the latest time it gave, " +
+	"reads its source once per call, and callers on several goroutines share that memory safely (README: Step 8)"
 
 // Question 1: what happens if base_time is set differently for different sinks?
 func TestTwoSinksWithDifferentBaseTimesDriftApart(t *testing.T) {
+	defer reportPanic(t)
 	clk := gstcheck.NewTestClock()
 	video := &Sink{Clock: clk, BaseTime: 0, Sync: true}
 	audio := &Sink{Clock: clk, BaseTime: 1 * sec, Sync: true} // got a base time 1 s later
@@ -61,6 +64,7 @@ func (s *scriptedSource) Time() time.Duration {
 
 // Question 5: what happens if clock time goes backwards?
 func TestMonotonicClockNeverGoesBackwards(t *testing.T) {
+	defer reportPanic(t)
 	src := []time.Duration{5 * sec, 7 * sec, 3 * sec, 6 * sec, 8 * sec, 2 * sec}
 	want := []time.Duration{5 * sec, 7 * sec, 7 * sec, 7 * sec, 8 * sec, 8 * sec}
 	c := NewMonotonicClock(&scriptedSource{times: slices.Clone(src)})
@@ -75,6 +79,7 @@ func TestMonotonicClockNeverGoesBackwards(t *testing.T) {
 }
 
 func TestMonotonicClockFollowsATestClockThatRefusesToGoBack(t *testing.T) {
+	defer reportPanic(t)
 	clk := gstcheck.NewTestClock()
 	c := NewMonotonicClock(clk)
 	setTime(t, clk, 10*sec)
@@ -94,6 +99,9 @@ func TestMonotonicClockFollowsATestClockThatRefusesToGoBack(t *testing.T) {
 }
 
 func TestMonotonicClockIsSafeForConcurrentUse(t *testing.T) {
+	defer reportPanic(t)
+	explainRace(t, "two goroutines called MonotonicClock.Time at once and both used c.last unguarded. "+
+		"Time reads and updates the latest time under c.mu, so that concurrent callers see one another's results (README: Step 8).")
 	// The source counts up but every third reading is 50 ms behind, as a
 	// clock being corrected would be; it remembers the largest time it gave.
 	var calls, maxGiven atomic.Int64
@@ -118,11 +126,16 @@ func TestMonotonicClockIsSafeForConcurrentUse(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer func() {
+				if v := recover(); v != nil {
+					errs <- fmt.Sprintf("MonotonicClock.Time panicked: %v\n%s", v, panicSite())
+				}
+			}()
 			var last time.Duration
 			for i := 0; i < reads; i++ {
 				now := c.Time()
 				if now < last {
-					errs <- "a goroutine read " + fmtTime(last) + " then " + fmtTime(now)
+					errs <- "it went backwards: a goroutine read " + fmtTime(last) + " then " + fmtTime(now)
 					return
 				}
 				last = now
@@ -132,7 +145,7 @@ func TestMonotonicClockIsSafeForConcurrentUse(t *testing.T) {
 	wg.Wait()
 	close(errs)
 	for e := range errs {
-		t.Errorf("MonotonicClock went backwards under concurrent use: %s\n%s", e, hintMonotonic)
+		t.Errorf("MonotonicClock under concurrent use: %s\n%s", e, hintMonotonic)
 	}
 	final := c.Time()
 	switch want := time.Duration(maxGiven.Load()); {

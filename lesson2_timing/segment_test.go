@@ -32,6 +32,7 @@ func runTimeCases(t *testing.T, name string, cases []timeCase,
 	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.description, func(t *testing.T) {
+			defer reportPanic(t)
 			if r, ok := ref(tc.seg.Copy(), tc.pts); r != tc.want || ok != tc.wantOK {
 				t.Fatalf("bug in cases_test.go: gstmini (GStreamer) gives %s(%s, pts=%s) = %s; the case wants %s",
 					name, segString(tc.seg), fmtTime(tc.pts), okString(r, ok), okString(tc.want, tc.wantOK))
@@ -52,38 +53,46 @@ func runTimeCases(t *testing.T, name string, cases []timeCase,
 // Step 1
 
 func TestRunningTimeStartsAtZeroAtSegmentStart(t *testing.T) {
+	defer reportPanic(t)
 	runTimeCases(t, "RunningTime", runningTimeFromStartCases, RunningTime, (*gstmini.Segment).ToRunningTime, hintRunningTime)
 }
 
 func TestRunningTimeAddsBase(t *testing.T) {
+	defer reportPanic(t)
 	runTimeCases(t, "RunningTime", runningTimeBaseCases, RunningTime, (*gstmini.Segment).ToRunningTime, hintRunningTime)
 }
 
 func TestRunningTimeSkipsOffset(t *testing.T) {
+	defer reportPanic(t)
 	runTimeCases(t, "RunningTime", runningTimeOffsetCases, RunningTime, (*gstmini.Segment).ToRunningTime, hintOffset)
 }
 
 func TestRunningTimeIsOnlyDefinedInsideTheSegment(t *testing.T) {
+	defer reportPanic(t)
 	runTimeCases(t, "RunningTime", runningTimeBoundsCases, RunningTime, (*gstmini.Segment).ToRunningTime, hintBounds)
 }
 
 // Step 2
 
 func TestRunningTimeDividesByRate(t *testing.T) {
+	defer reportPanic(t)
 	runTimeCases(t, "RunningTime", runningTimeRateCases, RunningTime, (*gstmini.Segment).ToRunningTime, hintRate)
 }
 
 func TestRunningTimeCountsDownFromStopWhenReverse(t *testing.T) {
+	defer reportPanic(t)
 	runTimeCases(t, "RunningTime", runningTimeReverseCases, RunningTime, (*gstmini.Segment).ToRunningTime, hintRate)
 }
 
 // Step 3
 
 func TestStreamTimeIsThePositionInTheMedia(t *testing.T) {
+	defer reportPanic(t)
 	runTimeCases(t, "StreamTime", streamTimeCases, StreamTime, (*gstmini.Segment).ToStreamTime, hintStreamTime)
 }
 
 func TestStreamTimeRunsBackFromStopWithNegativeAppliedRate(t *testing.T) {
+	defer reportPanic(t)
 	runTimeCases(t, "StreamTime", streamTimeReverseCases, StreamTime, (*gstmini.Segment).ToStreamTime, hintStreamTime)
 }
 
@@ -93,6 +102,7 @@ func runClipCases(t *testing.T, cases []clipCase) {
 	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.description, func(t *testing.T) {
+			defer reportPanic(t)
 			want := func(s, e time.Duration, ok bool) string {
 				return fmt.Sprintf("%s, %s, %t", fmtTime(s), fmtTime(e), ok)
 			}

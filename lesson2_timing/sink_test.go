@@ -2,7 +2,6 @@ package timing
 
 import (
 	"fmt"
-	"slices"
 	"testing"
 	"time"
 
@@ -12,21 +11,23 @@ import (
 
 const (
 	hintSyncTime = "hint: sync_time = base_time + running_time + latency; a running time of NONE gives NONE (README: Step 4)"
-	hintWait     = "hint: in Chain, Clip [pts, pts+duration] to the segment, take the RunningTime of the clipped start " +
-		"(of the clipped stop when rate < 0), then wait on gstmini.NewSingleShotID(s.Clock, SyncTime(...)) with s.mu unlocked, " +
-		"and only then record a Rendering (README: Step 4)"
-	hintDrop     = "hint: a buffer that Clip puts outside the segment is dropped: Chain returns FlowOK at once, with no clock wait and no Rendering (README: Step 4)"
-	hintSyncOff  = "hint: with Sync false (or no Clock, or no running time) Chain renders at once: no ClockID, jitter 0 (README: Step 5)"
-	hintLate     = "hint: a late buffer is still waited for, and ClockID.Wait returns ClockEarly with a positive jitter; record that jitter and render (README: Step 5)"
-	hintStop     = "hint: Stop sets a flushing flag and unschedules the ClockID that Chain waits on (keep it in s.clockID under s.mu); Chain returns FlowFlushing when its wait was unscheduled or the sink is flushing (README: Step 5)"
-	sinkRenderFm = "Sink rendered:%s\nwant:%s\n%s"
+	hintWait     = "hint: a synced buffer waits on s.Clock until base_time + its running time + latency, taking the running time of " +
+		"its start clipped to the segment (of its clipped stop when rate < 0); it renders only once that wait returns, " +
+		"and s.mu stays free meanwhile (README: Step 4)"
+	hintDrop    = "hint: a buffer that Clip puts outside the segment is dropped: Chain returns FlowOK at once, with no clock wait and no Rendering (README: Step 4)"
+	hintSyncOff = "hint: with Sync false, without a Clock, or without a running time, Chain renders at once: no ClockID, jitter 0 (README: Step 5)"
+	hintLate    = "hint: a late buffer is still waited for, and ClockID.Wait returns ClockEarly with a positive jitter; it is rendered, with that jitter (README: Step 5)"
+	hintStop    = "hint: Stop must end a wait in progress, so the ClockID that Chain waits on has to be where Stop can reach it, under s.mu; " +
+		"a wait that was unscheduled, and every Chain after Stop, is flushing: nothing rendered (README: Step 5)"
 )
 
 // Step 4
 
 func TestSyncTimeAddsBaseTimeAndLatency(t *testing.T) {
+	defer reportPanic(t)
 	for _, tc := range syncTimeCases {
 		t.Run(tc.description, func(t *testing.T) {
+			defer reportPanic(t)
 			if got := SyncTime(tc.baseTime, tc.runningTime, tc.latency); got != tc.want {
 				t.Errorf("SyncTime(base_time=%s, running_time=%s, latency=%s) = %s; want %s\n%s",
 					fmtTime(tc.baseTime), fmtTime(tc.runningTime), fmtTime(tc.latency), fmtTime(got), fmtTime(tc.want), hintSyncTime)
@@ -36,8 +37,10 @@ func TestSyncTimeAddsBaseTimeAndLatency(t *testing.T) {
 }
 
 func TestSinkWaitsUntilBaseTimePlusRunningTimePlusLatency(t *testing.T) {
+	defer reportPanic(t)
 	for _, tc := range sinkWaitCases {
 		t.Run(tc.description, func(t *testing.T) {
+			defer reportPanic(t)
 			clk := gstcheck.NewTestClock()
 			s := &Sink{Clock: clk, BaseTime: 1 * sec, Latency: tc.latency, Sync: true, Segment: tc.seg.Copy()}
 			r := startChain(t, clk, s, gstmini.NewBufferWithPTS(tc.pts, tc.duration))
@@ -52,6 +55,7 @@ func TestSinkWaitsUntilBaseTimePlusRunningTimePlusLatency(t *testing.T) {
 }
 
 func TestSinkWaitsForTheClockBeforeRendering(t *testing.T) {
+	defer reportPanic(t)
 	clk := gstcheck.NewTestClock()
 	s := &Sink{Clock: clk, BaseTime: 1 * sec, Sync: true}
 	r := startChain(t, clk, s, gstmini.NewBufferWithPTS(2*sec, gstmini.ClockTimeNone))
@@ -74,14 +78,12 @@ func TestSinkWaitsForTheClockBeforeRendering(t *testing.T) {
 	if ret := r.wait(t, clk, "after its wait was released at 3s"); ret != gstmini.FlowOK {
 		t.Errorf("Chain(pts=2s) = %v; want ok", ret)
 	}
-	want := []Rendering{{PTS: 2 * sec, RunningTime: 2 * sec, ClockTime: 3 * sec, Jitter: -3 * sec}}
-	if got := rendered(t, s); !slices.Equal(got, want) {
-		t.Errorf(sinkRenderFm, renderings(got), renderings(want),
-			"(jitter -3s: the wait began at clock 0, 3 s before its time)\n"+hintWait)
-	}
+	checkRendered(t, s, []Rendering{{PTS: 2 * sec, RunningTime: 2 * sec, ClockTime: 3 * sec, Jitter: -3 * sec}},
+		"(jitter -3s: the wait began at clock 0, 3 s before its time)\n", hintWait)
 }
 
 func TestSinkDropsBuffersOutsideTheSegment(t *testing.T) {
+	defer reportPanic(t)
 	clk := gstcheck.NewTestClock()
 	seg := segment(func(s *gstmini.Segment) { s.Start, s.Stop = 5*sec, 10*sec })
 	s := &Sink{Clock: clk, BaseTime: 1 * sec, Sync: true, Segment: seg}
@@ -110,15 +112,14 @@ func TestSinkDropsBuffersOutsideTheSegment(t *testing.T) {
 	}
 	clk.CrankT(t)
 	r.wait(t, clk, "after its wait was released")
-	want := []Rendering{{PTS: 4 * sec, RunningTime: 0, ClockTime: 1 * sec, Jitter: -1 * sec}}
-	if got := rendered(t, s); !slices.Equal(got, want) {
-		t.Errorf(sinkRenderFm, renderings(got), renderings(want), hintDrop)
-	}
+	checkRendered(t, s, []Rendering{{PTS: 4 * sec, RunningTime: 0, ClockTime: 1 * sec, Jitter: -1 * sec}},
+		"(only the buffer that overlaps the segment is rendered)\n", hintDrop)
 }
 
 // Step 5
 
 func TestSinkWithSyncOffRendersAtOnce(t *testing.T) {
+	defer reportPanic(t)
 	clk := gstcheck.NewTestClock()
 	s := &Sink{Clock: clk, BaseTime: 1 * sec, Sync: false}
 	r := startChain(t, clk, s, gstmini.NewBufferWithPTS(5*sec, gstmini.ClockTimeNone))
@@ -128,14 +129,12 @@ func TestSinkWithSyncOffRendersAtOnce(t *testing.T) {
 	if n := clk.PendingIDCount(); n != 0 {
 		t.Errorf("%d clock wait(s) pending with Sync false; want none\n%s", n, hintSyncOff)
 	}
-	want := []Rendering{{PTS: 5 * sec, RunningTime: 5 * sec, ClockTime: 0, Jitter: 0}}
-	if got := rendered(t, s); !slices.Equal(got, want) {
-		t.Errorf(sinkRenderFm, renderings(got), renderings(want),
-			"(with Sync false the buffer is rendered at clock 0, 6 s before its sync time)\n"+hintSyncOff)
-	}
+	checkRendered(t, s, []Rendering{{PTS: 5 * sec, RunningTime: 5 * sec, ClockTime: 0, Jitter: 0}},
+		"(with Sync false the buffer is rendered at clock 0, 6 s before its sync time)\n", hintSyncOff)
 }
 
 func TestSinkRendersALateBufferAtOnceAndReportsJitter(t *testing.T) {
+	defer reportPanic(t)
 	clk := gstcheck.NewTestClockWithStartTime(5 * sec)
 	s := &Sink{Clock: clk, BaseTime: 0, Sync: true}
 	r := startChain(t, clk, s, gstmini.NewBufferWithPTS(3*sec, gstmini.ClockTimeNone))
@@ -153,26 +152,21 @@ func TestSinkRendersALateBufferAtOnceAndReportsJitter(t *testing.T) {
 	if ret := r.wait(t, clk, "after its late wait was released"); ret != gstmini.FlowOK {
 		t.Errorf("Chain(pts=3s) = %v; want ok: a late buffer is still rendered (max-lateness is off)\n%s", ret, hintLate)
 	}
-	want := []Rendering{{PTS: 3 * sec, RunningTime: 3 * sec, ClockTime: 5 * sec, Jitter: 2 * sec}}
-	if got := rendered(t, s); !slices.Equal(got, want) {
-		t.Errorf(sinkRenderFm, renderings(got), renderings(want),
-			"(late by 2 s: rendered at clock 5s without the clock moving, jitter +2s)\n"+hintLate)
-	}
+	checkRendered(t, s, []Rendering{{PTS: 3 * sec, RunningTime: 3 * sec, ClockTime: 5 * sec, Jitter: 2 * sec}},
+		"(late by 2 s: rendered at clock 5s without the clock moving, jitter +2s)\n", hintLate)
 }
 
 func TestSinkStopReleasesAWaitingChain(t *testing.T) {
+	defer reportPanic(t)
 	clk := gstcheck.NewTestClock()
 	s := &Sink{Clock: clk, Sync: true}
 	r := startChain(t, clk, s, gstmini.NewBufferWithPTS(2*sec, gstmini.ClockTimeNone))
 	waitForClockWaits(t, clk, 1, "Chain(pts=2s) should wait until 2s\n"+hintWait, r)
 
-	stopped := make(chan struct{})
-	go func() {
-		defer close(stopped)
-		s.Stop()
-	}()
+	stopped := goStop(s)
 	select {
-	case <-stopped:
+	case <-stopped.done:
+		failIfPanicked(t, "Sink.Stop", stopped.panicked)
 	case <-time.After(watchdog):
 		t.Fatalf("Sink.Stop did not return within %v while Chain waited on the clock: "+
 			"does Chain hold s.mu during ClockID.Wait?\n%s", watchdog, hintStop)
@@ -191,4 +185,32 @@ func TestSinkStopReleasesAWaitingChain(t *testing.T) {
 	if n, got := clk.PendingIDCount(), rendered(t, s); n != 0 || len(got) != 0 {
 		t.Errorf("after Stop: %d clock wait(s) pending and Sink rendered %s; want none and nothing\n%s", n, renderings(got), hintStop)
 	}
+}
+
+func TestSinkRendersAtOnceWhenItCannotSync(t *testing.T) {
+	t.Run("a buffer without a timestamp has no running time", func(t *testing.T) {
+		defer reportPanic(t)
+		clk := gstcheck.NewTestClockWithStartTime(4 * sec)
+		s := &Sink{Clock: clk, BaseTime: 1 * sec, Sync: true}
+		r := startChain(t, clk, s, gstmini.NewBufferWithPTS(gstmini.ClockTimeNone, gstmini.ClockTimeNone))
+		if ret := r.wait(t, clk, "for a buffer without PTS, which has no running time and so no sync time\n"+hintSyncOff); ret != gstmini.FlowOK {
+			t.Errorf("Chain(pts=NONE) = %v; want ok: a buffer without a timestamp is rendered, not refused\n%s", ret, hintSyncOff)
+		}
+		if n := clk.PendingIDCount(); n != 0 {
+			t.Errorf("%d clock wait(s) pending for a buffer without PTS; want none\n%s", n, hintSyncOff)
+		}
+		checkRendered(t, s, []Rendering{{PTS: none, RunningTime: none, ClockTime: 4 * sec, Jitter: 0}},
+			"(no PTS: no running time, rendered at once at clock 4s)\n", hintSyncOff)
+	})
+	t.Run("a sink without a clock", func(t *testing.T) {
+		defer reportPanic(t)
+		clk := gstcheck.NewTestClock() // only to release the sink if it waits anyway; the sink does not have it
+		s := &Sink{BaseTime: 1 * sec, Sync: true}
+		r := startChain(t, clk, s, gstmini.NewBufferWithPTS(2*sec, gstmini.ClockTimeNone))
+		if ret := r.wait(t, clk, "with no Clock to wait on\n"+hintSyncOff); ret != gstmini.FlowOK {
+			t.Errorf("Chain(pts=2s) without a Clock = %v; want ok\n%s", ret, hintSyncOff)
+		}
+		checkRendered(t, s, []Rendering{{PTS: 2 * sec, RunningTime: 2 * sec, ClockTime: none, Jitter: 0}},
+			"(without a clock there is nothing to wait on and no clock time to record: NONE)\n", hintSyncOff)
+	})
 }
