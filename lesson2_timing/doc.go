@@ -5,12 +5,12 @@
 //
 // The chain of conversions, from a buffer to the moment a sink renders it:
 //
-//	B.running_time = (B.pts - (S.start + S.offset)) / |S.rate| + S.base   segment.go  (S.rate > 0)
-//	B.sync_time    = base_time + B.running_time + latency                 sink.go
-//	base_time      = clock.Time() - start_time    on PAUSED→PLAYING       pipelineclock.go
-//	start_time     = clock.Time() - base_time     on PLAYING→PAUSED       pipelineclock.go
+//	segment.go        a buffer's PTS becomes running time, through the segment before it
+//	sink.go           running time becomes a sync time on the pipeline's clock; the sink waits for it
+//	pipelineclock.go  base_time and start_time make running time count only the time spent PLAYING
 //
 // seek.go shows what a seek does to the segment (and so to running time),
 // and monotonic.go why a clock must never go backwards. Read README.md
-// first: it takes you through the steps in test order.
+// first: it gives the formulas, with worked numbers, and takes you through
+// the steps in test order.
 package timing

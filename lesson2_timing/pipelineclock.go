@@ -26,13 +26,13 @@ type PipelineClock struct {
 	playing bool
 }
 
-// Play is PAUSED→PLAYING: unless it is already playing or StartTime is
-// ClockTimeNone, it sets
+// Play is PAUSED→PLAYING: it chooses BaseTime so that running time
+// continues from StartTime, the running time reached before (0 the first
+// time). Calling Play while playing changes nothing, and a StartTime of
+// ClockTimeNone leaves BaseTime to the application.
 //
-//	base_time = clock.Time() - start_time
-//
-// so that running time continues from StartTime. Calling Play while playing
-// changes nothing.
+// For example, a pipeline paused with StartTime 3 s and played again when the
+// clock reads 20 s gets BaseTime 17 s: its running time is 3 s again.
 //
 // Mirrors GST_STATE_CHANGE_PAUSED_TO_PLAYING in gst_pipeline_change_state
 // (gst/gstpipeline.c:397), without the pipeline's delay.
@@ -40,30 +40,34 @@ type PipelineClock struct {
 func (p *PipelineClock) Play() {
 }
 
-// Pause is PLAYING→PAUSED: unless it is already paused or StartTime is
-// ClockTimeNone, it keeps the running time reached,
+// Pause is PLAYING→PAUSED: it keeps in StartTime the running time reached,
+// for the next Play. Calling Pause while paused changes nothing, and a
+// StartTime of ClockTimeNone stays NONE.
 //
-//	start_time = clock.Time() - base_time
-//
-// for the next Play. Calling Pause while paused changes nothing.
+// For example, a pipeline that started playing when the clock read 10 s
+// (BaseTime 10 s) and pauses at 13 s gets StartTime 3 s.
 //
 // Mirrors pipeline_update_start_time (gst/gstpipeline.c:355).
 // TODO(lesson2): implement. README Step 6.
 func (p *PipelineClock) Pause() {
 }
 
-// Ready is PAUSED→READY (and READY→PAUSED): it stops playing and, unless
-// StartTime is ClockTimeNone, sets StartTime to 0, so the next Play starts
-// running time from 0 again.
+// Ready is PAUSED→READY (and READY→PAUSED): it stops playing and makes the
+// next Play start running time from 0 again, unless StartTime is
+// ClockTimeNone.
+//
+// For example, a pipeline paused with StartTime 5 s has StartTime 0 after
+// Ready, and the next Play at clock time 30 s gives BaseTime 30 s.
 //
 // Mirrors reset_start_time (gst/gstpipeline.c:313).
 // TODO(lesson2): implement. README Step 6.
 func (p *PipelineClock) Ready() {
 }
 
-// RunningTime returns the pipeline's running time while it plays:
+// RunningTime returns the pipeline's running time while it plays: how long
+// it has been PLAYING, counted on the clock since BaseTime.
 //
-//	running_time = clock.Time() - base_time
+// For example, with BaseTime 17 s and the clock at 21 s it returns 4 s.
 //
 // Mirrors the running time elements compute from gst_clock_get_time and
 // gst_element_get_base_time (GstElement's base_time field).

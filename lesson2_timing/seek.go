@@ -11,24 +11,22 @@ import (
 // NONE: play from pos to the old stop). The element then pushes seg
 // downstream in a SEGMENT event and the sinks sync the new data with it.
 //
-// What happens to running time depends on flush:
-//
-//   - flush (SeekFlagFlush): the data in flight was thrown away and the
-//     pipeline restarts its running time, so base = 0 and seg.Flags =
-//     SegmentFlagReset. The first buffer at pos has running time 0.
-//   - no flush: the data already queued still plays, so the new segment
-//     continues where the old one will end: base = the old segment's running
-//     time of seg.Position (clamped to [seg.Start, seg.Stop]), or
-//     ClockTimeNone if it has none.
-//
-// Then rate = rate, applied_rate = 1, start = time = position = pos,
-// offset = 0; stop and duration are kept; flags other than reset are cleared.
-// Before that, pos is lowered to seg.Duration when it is known, and
+// After Seek the segment is a fresh one that starts at pos, in stream time
+// too, and plays at rate: nothing of the old segment's playback survives but
+// its stop and its duration. What running time does depends on flush. A
+// flushing seek throws the data in flight away and restarts running time at 0;
+// the segment gets SegmentFlagReset. A non-flushing seek lets the queued data
+// play out, so the new segment continues the running time the old one had
+// reached at its position. A pos beyond a known duration is lowered to it;
 // ClockTimeNone means 0.
 //
 // Seek returns an error, leaving seg unchanged, if rate <= 0 (reverse
 // playback seeks set the stop instead; use seg.DoSeek) or pos is after
 // seg.Stop.
+//
+// For example, after a default segment played to 7 s (Position 7 s), a
+// non-flushing seek to 20 s gives a segment starting at 20 s in which PTS 20 s
+// has running time 7 s; with flush, running time 0.
 //
 // Mirrors gst_segment_do_seek (gst/gstsegment.c:232) for
 // DoSeek(rate, FormatTime, flags, SeekTypeSet, pos, SeekTypeNone, -1).

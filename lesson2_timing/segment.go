@@ -14,21 +14,17 @@ const none = gstmini.ClockTimeNone
 // it to know when to show a buffer; every sink of a pipeline agrees on running
 // time even when their segments differ.
 //
-// With seg.Rate > 0 running time counts up from seg.Start + seg.Offset:
+// Running time is counted from the point where the segment starts playing, at
+// the segment's rate, and continues from seg.Base, the running time earlier
+// segments used up. With seg.Rate < 0 the segment plays from its end back to
+// its start. AppliedRate plays no part. ok is false, with ClockTimeNone, when
+// pts has no running time in seg: pts is unset or outside the segment (both
+// ends are inside), pts lies in the part seg.Offset says was already played
+// and seg.Base is too small to absorb it, or the segment plays backwards and
+// has no end.
 //
-//	running_time = (pts - (start + offset)) / |rate| + base
-//
-// With seg.Rate < 0 it counts up from the end, stop - offset, going backwards
-// (stop is start + duration when seg.Stop is ClockTimeNone):
-//
-//	running_time = ((stop - offset) - pts) / |rate| + base
-//
-// The division is done in float64 and truncated toward zero before base is
-// added. AppliedRate plays no part.
-//
-// ok is false, with ClockTimeNone, when pts is ClockTimeNone, when pts is
-// outside [seg.Start, seg.Stop] (both ends inside), when the result would be
-// negative, and when seg.Rate < 0 but the segment has no end.
+// For example, in a segment that starts at 5 s (a seek to 5 s) after 6 s of
+// playing (base 6 s), PTS 7 s has running time 8 s.
 //
 // Mirrors gst_segment_to_running_time (gst/gstsegment.c:840), which calls
 // gst_segment_to_running_time_full (gst/gstsegment.c:735).
@@ -38,21 +34,18 @@ func RunningTime(seg *gstmini.Segment, pts time.Duration) (time.Duration, bool) 
 }
 
 // StreamTime converts pts to stream time: the position in the media that a
-// player shows in its seek bar. Unlike running time it ignores seg.Rate and
-// seg.Base: a seek to 60 s shows 60 s, at any speed.
+// player shows in its seek bar. It counts from seg.Time, the stream time at the
+// segment's start, at the rate upstream already applied to the data
+// (seg.AppliedRate; when it is negative, back from the segment's stop).
+// seg.Rate and seg.Base play no part: a seek to 60 s shows 60 s at any speed,
+// however long the pipeline played before.
 //
-// With seg.AppliedRate > 0:
+// ok is false, with ClockTimeNone, when pts is unset or outside the segment,
+// when seg.Time is unset, and when a negative applied rate has no stop to
+// count back from.
 //
-//	stream_time = (pts - start) * |applied_rate| + time
-//
-// With seg.AppliedRate < 0 (data that upstream already reversed):
-//
-//	stream_time = (stop - pts) * |applied_rate| + time
-//
-// The product is done in float64 and truncated toward zero before time is
-// added. ok is false, with ClockTimeNone, when pts is ClockTimeNone or outside
-// [seg.Start, seg.Stop], when seg.Time is ClockTimeNone, and when
-// seg.AppliedRate < 0 but seg.Stop is ClockTimeNone.
+// For example, a recording whose timestamps begin at 1000 s has a segment with
+// start 1000 s and time 0: PTS 1003 s is 3 s into the stream.
 //
 // Mirrors gst_segment_to_stream_time (gst/gstsegment.c:521), which calls
 // gst_segment_to_stream_time_full (gst/gstsegment.c:418).
@@ -62,19 +55,15 @@ func StreamTime(seg *gstmini.Segment, pts time.Duration) (time.Duration, bool) {
 }
 
 // Clip cuts the buffer range [start, stop] to the segment, as a sink does
-// before it computes running time. Either end may be ClockTimeNone
-// (unknown). ok is false when the range does not overlap the segment. The
-// test is half-open (a buffer ending exactly at seg.Start, or starting
-// exactly at seg.Stop, is outside) with two exceptions: a zero-length buffer
-// at seg.Start is inside, and a zero-length segment contains its own start.
-// Precisely, the range is outside when
+// before it computes running time, and reports whether any of the buffer is
+// inside. Either end may be ClockTimeNone (unknown); an unknown stop ends where
+// the segment ends. A buffer that only touches the segment, ending exactly
+// where it starts or starting exactly where it stops, is outside, with the two
+// exceptions README Step 3 lists. When ok is false, cstart and cstop are
+// ClockTimeNone.
 //
-//	seg.Stop != NONE && start != NONE && (start > seg.Stop || (seg.Start != seg.Stop && start == seg.Stop))
-//	stop != NONE && (stop < seg.Start || (start != stop && stop == seg.Start))
-//
-// Otherwise cstart is start raised to seg.Start (ClockTimeNone if start is),
-// and cstop is stop lowered to seg.Stop (seg.Stop if stop is ClockTimeNone).
-// When ok is false, cstart and cstop are ClockTimeNone.
+// For example, with the segment [10 s, 20 s], Clip(seg, 5 s, 15 s) returns
+// 10 s, 15 s, true, and Clip(seg, 5 s, 10 s) returns NONE, NONE, false.
 //
 // Mirrors gst_segment_clip (gst/gstsegment.c:896).
 // TODO(lesson2): implement. README Step 3.

@@ -54,23 +54,28 @@ type Sink struct {
 }
 
 // Chain receives one buffer, as a sink pad's chain function does, and
-// returns once the buffer is rendered or dropped:
+// returns once the buffer is rendered or dropped.
 //
-//  1. after Stop it returns FlowFlushing at once;
-//  2. it clips [PTS, PTS+Duration] to the segment with Clip; a buffer
-//     outside is dropped: not rendered, FlowOK;
-//  3. it computes the running time of the clipped start (of the clipped stop
-//     when Segment.Rate < 0: reverse playback renders a buffer at its end);
-//  4. if Sync is on, there is a Clock and the running time is known, it waits
-//     with a gstmini.ClockID until SyncTime(BaseTime, running time, Latency),
-//     without holding its lock, so that Stop can unschedule the wait; an
-//     unscheduled wait returns FlowFlushing without rendering;
-//  5. it renders: it records a Rendering with the clock's time and the
-//     jitter of the wait, and returns FlowOK.
+// A buffer is rendered, and recorded in Rendered, when the clock reaches its
+// sync time: the SyncTime of the running time at which the segment says the
+// buffer must be shown, which is where its part inside the segment begins (or
+// ends, when the segment plays backwards). Chain never renders before then,
+// and holds no lock while it waits, so that Stop can end the wait. It returns
 //
-// A late buffer (its sync time already passed) is rendered as soon as the
-// clock releases the wait, with a positive jitter: how late it was.
-// Chain reads buf's PTS and Duration and keeps no reference to buf.
+//   - FlowOK once the buffer is rendered, even late (as soon as the clock
+//     lets it, with a positive jitter: how late it was), and FlowOK too for a
+//     buffer dropped because none of it is inside the segment; a dropped
+//     buffer is not waited for and not recorded;
+//   - FlowFlushing, rendering nothing, when Stop ended its wait or came
+//     before it.
+//
+// With Sync false, without a Clock, or for a buffer that has no running time,
+// it renders at once, with jitter 0. Chain reads buf's PTS and Duration and
+// keeps no reference to buf.
+//
+// For example, with BaseTime 1 s and a segment that starts at 5 s, a buffer
+// with PTS 4 s and duration 2 s is rendered when the clock reaches 1 s, at
+// running time 0.
 //
 // Mirrors gst_base_sink_chain_unlocked (libs/gst/base/gstbasesink.c:3761),
 // gst_base_sink_get_sync_times (:2068), gst_base_sink_do_sync (:2662) and
