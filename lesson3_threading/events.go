@@ -7,15 +7,21 @@ import "github.com/gstmini/workbook/gstmini"
 // and gst_queue_locked_enqueue_event, gstqueue.c:778 at 1.22.0). It runs
 // on the upstream goroutine with the sink pad's stream lock held.
 //
+// It returns FlowOK once the event is queued behind everything queued
+// before it; the streaming goroutine pushes it when it reaches the head.
 // The event takes no room: only buffers count towards max-size-buffers, so
-// it is queued even when the queue is full. The streaming goroutine pushes
-// it when it reaches the head. While the queue is not streaming (srcresult
-// is not FlowOK) it refuses the event and returns srcresult.
+// it is queued even when the queue is full, and the level does not change.
+// While the queue is not streaming (srcresult is not FlowOK) it refuses the
+// event and returns srcresult.
 //
-// TODO(lesson3): Step 3: under q.mu, refuse with q.srcresult if it is not
-// FlowOK; else append item{ev: ev} to q.items (q.buffers does not change),
-// signal q.itemAdded and return FlowOK. (Returning FlowOK without queueing,
-// as now, loses the event.)
+// Worked example: buffers 1 and 2 queued, then a segment, then buffer 3:
+// downstream receives buffer 1, buffer 2, the segment, buffer 3, in that
+// order, and CurrentLevelBuffers is 3 before anything leaves. After
+// downstream returned FlowError for a buffer, the next event is refused
+// with FlowError.
+//
+// TODO(lesson3): README Step 3. (Returning FlowOK without queueing, as
+// now, loses the event.)
 func (q *Queue) enqueueEvent(ev *gstmini.Event) gstmini.FlowReturn {
 	return gstmini.FlowOK
 }
@@ -24,22 +30,30 @@ func (q *Queue) enqueueEvent(ev *gstmini.Event) gstmini.FlowReturn {
 // branch of gst_queue_handle_sink_event, gstqueue.c:911). Downstream is
 // flushing now, so a push the streaming goroutine has in progress returns.
 //
-// It sets srcresult to FlowFlushing and wakes both waits: a chain waiting
-// for room returns FlowFlushing, the streaming goroutine pauses itself.
-// Then it waits for the task to pause with Pad.PauseTask.
+// When it returns, the queue is flushing (srcresult FlowFlushing), a chain
+// that was waiting for room has returned FlowFlushing, and the source
+// pad's task is paused. It wakes both waits itself: the streaming goroutine
+// may be unable to run, so nobody else would.
 //
-// TODO(lesson3): Step 5: under q.mu, q.srcresult = FlowFlushing and
-// Broadcast both conditions; then, unlocked, q.srcpad.PauseTask().
+// Worked example: the sink holds buffer 0, buffer 1 fills the queue
+// (max-size-buffers 1) and the push of buffer 2 waits. flush-start: the
+// sink lets buffer 0 go (its push returns FlowFlushing), the push of
+// buffer 2 returns FlowFlushing, the task is paused.
+//
+// TODO(lesson3): README Step 5.
 func (q *Queue) flushStart() {
 }
 
 // flushStop runs after flush-stop went downstream (the FLUSH_STOP branch of
-// gst_queue_handle_sink_event). It drops everything queued, sets srcresult
-// back to FlowOK and restarts the task with Pad.StartTask, unless the
-// source pad is inactive.
+// gst_queue_handle_sink_event, gstqueue.c:947). When it returns, the queue
+// is empty (every buffer queued before the flush is released, whatever
+// paused the task), srcresult is FlowOK, and the source pad's task runs
+// again unless the pad is inactive.
 //
-// TODO(lesson3): Step 5: under q.mu, drop the queued items (Unref the
-// buffers) and set q.srcresult = FlowOK; then, if q.srcpad.IsActive(),
-// q.srcpad.StartTask(q.loop).
+// Worked example: downstream refused buffer 1 with FlowError, so the task
+// paused with buffer 2 still queued. flush-start, flush-stop: the level is
+// 0, buffer 2 never reaches downstream, and buffer 3, pushed next, does.
+//
+// TODO(lesson3): README Step 5.
 func (q *Queue) flushStop() {
 }

@@ -82,20 +82,23 @@ type testSink struct {
 	changed  chan struct{} // closed and replaced on every change below
 	log      []string
 	callers  []caller
-	holdAt   uint64        // Offset of the buffer to hold, or noHold
-	held     bool          // a chain call is holding a buffer now
-	release  chan struct{} // closed by releaseHeld
+	holdAt   uint64             // Offset of the buffer to hold, or noHold
+	refuseAt uint64             // Offset of the buffer to refuse with refuseBy, or noHold
+	refuseBy gstmini.FlowReturn // what the chain call for refuseAt returns
+	held     bool               // a chain call is holding a buffer now
+	release  chan struct{}      // closed by releaseHeld
 	flushing bool
 	unblock  chan struct{} // closed on flush-start and deactivation
 }
 
 func newTestSink(name string) *testSink {
 	s := &testSink{
-		pad:     gstmini.NewPad("sink", gstmini.PadSink),
-		changed: make(chan struct{}),
-		holdAt:  noHold,
-		release: make(chan struct{}),
-		unblock: make(chan struct{}),
+		pad:      gstmini.NewPad("sink", gstmini.PadSink),
+		changed:  make(chan struct{}),
+		holdAt:   noHold,
+		refuseAt: noHold,
+		release:  make(chan struct{}),
+		unblock:  make(chan struct{}),
 	}
 	s.Init(s, name)
 	s.SetFlags(gstmini.ElementFlagSink)
@@ -138,11 +141,16 @@ func (s *testSink) chain(_ *gstmini.Pad, _ gstmini.Element, buf *gstmini.Buffer)
 	s.log = append(s.log, fmt.Sprintf("buffer %d", buf.Offset))
 	s.callers = append(s.callers, who)
 	hold := buf.Offset == s.holdAt
+	refused := buf.Offset == s.refuseAt
+	refuseBy := s.refuseBy
 	release, unblock := s.release, s.unblock
 	s.held = hold
 	s.notifyLocked()
 	s.mu.Unlock()
 	buf.Unref()
+	if refused {
+		return refuseBy
+	}
 	if !hold {
 		return gstmini.FlowOK
 	}
@@ -185,6 +193,15 @@ func (s *testSink) hold(n uint64) {
 	s.mu.Lock()
 	s.holdAt = n
 	s.release = make(chan struct{})
+	s.mu.Unlock()
+}
+
+// refuse makes the chain call for the buffer with Offset n return ret, as a
+// sink that fails (FlowError) or has gone EOS does. The buffer is still
+// logged: it reached the sink.
+func (s *testSink) refuse(n uint64, ret gstmini.FlowReturn) {
+	s.mu.Lock()
+	s.refuseAt, s.refuseBy = n, ret
 	s.mu.Unlock()
 }
 
@@ -289,7 +306,26 @@ func newFixture(t *testing.T) *fixture {
 		f.unfreeze()
 		stopWithin(t, f.pipeline, "at the end of the test")
 	})
+	explainRace(t)
 	return f
+}
+
+// raceExplanation is what a data race reported in a test of this lesson
+// means: the race report itself only names the two accesses that collided.
+const raceExplanation = "every field of Queue below mu (items, buffers, maxSizeBuffers, srcresult) is shared by the upstream goroutine " +
+	"(chain, enqueueEvent) and the streaming goroutine (loop), so each read and each write happens with q.mu held; " +
+	"only the Push or PushEvent downstream happens with it released " +
+	"(README: The queue you write, rule 1; Steps 1 and 2)"
+
+// explainRace logs, when t fails under the race detector, what a data race
+// means for this lesson: which lock was missing and which README step says
+// so.
+func explainRace(t *testing.T) {
+	t.Cleanup(func() {
+		if raceDetector && t.Failed() {
+			t.Log("if the race detector reported a DATA RACE above: " + raceExplanation)
+		}
+	})
 }
 
 // freeze takes the queue's source pad stream lock before the queue starts.

@@ -7,11 +7,16 @@ import "github.com/gstmini/workbook/gstmini"
 // goroutine changing the state, when the source pad is activated
 // (READY→PAUSED) or deactivated (PAUSED→READY).
 //
-// Activation sets srcresult to FlowOK and starts the source pad's task with
-// loop. Deactivation sets srcresult to FlowFlushing and wakes both waits (a
-// streaming goroutine waiting for data, a chain waiting for room), then
-// stops the task with Pad.StopTask, which waits for the goroutine to exit,
-// and finally drops whatever is still queued.
+// After activate(true) the queue is streaming (srcresult FlowOK) and the
+// source pad's task runs loop. activate(false) returns once the queue is
+// inactive (srcresult FlowFlushing), the task has stopped (its goroutine
+// has exited, even if it was asleep waiting for data), a chain that was
+// waiting for room has returned FlowFlushing, and the queue is empty.
+//
+// Worked example: READY→PAUSED, nothing pushed: the streaming goroutine
+// sleeps in loop. PAUSED→READY: it wakes, loop returns, the task stops, no
+// goroutine is left. Had downstream refused buffer 1 with buffer 2 queued,
+// PAUSED→READY would also release buffer 2 (level 0).
 func (q *Queue) activate(active bool) {
 	if active {
 		q.mu.Lock()
@@ -37,14 +42,20 @@ func (q *Queue) activate(active bool) {
 // gstqueue.c:1509, and gst_queue_push_one, gstqueue.c:1356), on the
 // queue's streaming goroutine, with the source pad's stream lock held.
 //
-// It waits on itemAdded while the queue is empty, takes the oldest item,
-// signals itemRemoved (a full chain may go on), and pushes the item out of
-// the source pad with the lock RELEASED, so that upstream can queue more
-// while downstream is busy. A buffer goes out with Pad.Push, an event with
-// Pad.PushEvent. A result other than FlowOK — an error or flushing from
-// downstream, FlowEOS once the EOS event went out, or srcresult no longer
-// FlowOK — is kept in srcresult and pauses the task from inside with
-// task.Pause; on FlowFlushing the queue is emptied.
+// Each call sends the oldest queued item downstream, a buffer with
+// Pad.Push, an event with Pad.PushEvent, and returns; with nothing queued
+// it sleeps until chain or enqueueEvent queues something (it never returns
+// empty-handed while streaming). While it pushes, the queue stays open to
+// upstream: chain and enqueueEvent go on queueing. When the queue stops
+// streaming (srcresult not FlowOK), or downstream returns something other
+// than FlowOK, or EOS has gone out, it keeps that result in srcresult
+// (FlowEOS after EOS), pauses the task from inside (task.Pause), and, when
+// the result is FlowFlushing, empties the queue.
+//
+// Worked example: buffers 0, 1 and a segment queued, downstream returns
+// FlowOK for buffer 0 and FlowError for buffer 1. Call 1 pushes buffer 0;
+// call 2 pushes buffer 1, srcresult becomes FlowError and the task pauses:
+// the segment stays queued and the next chain returns FlowError.
 func (q *Queue) loop(task *gstmini.Task) {
 	q.mu.Lock()
 	for len(q.items) == 0 && q.srcresult == gstmini.FlowOK {
