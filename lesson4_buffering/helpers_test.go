@@ -3,6 +3,7 @@ package buffering
 import (
 	"fmt"
 	"strings"
+	"testing"
 	"time"
 
 	"github.com/gstmini/workbook/gstmini"
@@ -185,4 +186,15 @@ func lines(s []string) string {
 		return "    (nothing)"
 	}
 	return "    " + strings.Join(s, "\n    ")
+}
+
+// explainRace logs, when t fails under the race detector, what a data race
+// reported in it means for this lesson; the race report itself only names
+// the two accesses that collided.
+func explainRace(t *testing.T, explanation string) {
+	t.Cleanup(func() {
+		if raceDetector && t.Failed() {
+			t.Log("if the race detector reported a DATA RACE above: " + explanation)
+		}
+	})
 }

@@ -26,9 +26,11 @@ func (l Level) String() string {
 // is reached when the level is at or above it, a limit of 0 is disabled, and
 // any one enabled limit reached makes the queue full.
 //
-//	full = (max.Buffers > 0 && level.Buffers >= max.Buffers) ||
-//	       (max.Bytes   > 0 && level.Bytes   >= max.Bytes)   ||
-//	       (max.Time    > 0 && level.Time    >= max.Time)
+// Worked example, with GStreamer's defaults (200 buffers, 10 MiB, 1 s) and
+// a 30 fps camera: 30 frames of 1024 bytes are a level of {30 buffers,
+// 30720 bytes, 1s}, and the queue is full: the time limit is reached, long
+// before the other two. With max-size-time 0 the same level is not full;
+// with max-size-buffers 2, a level of 2 buffers is.
 //
 // TODO(lesson4): implement (README: Step 3).
 func IsFilled(level, max Level) bool {
@@ -43,6 +45,10 @@ func IsFilled(level, max Level) bool {
 //
 // so a buffer without timestamps continues from the previous one. An unset
 // position stays unset (C would add a duration to -1 and wrap).
+//
+// Worked example: a buffer with DTS 100 ms, PTS 300 ms (decoded before
+// it is shown) and duration 40 ms moves the position to 140 ms; a buffer
+// with neither timestamp and duration 40 ms then moves it to 180 ms.
 //
 // TODO(lesson4): implement (README: Step 4).
 func ApplyBuffer(seg *gstmini.Segment, buf *gstmini.Buffer) {
@@ -60,6 +66,12 @@ func ApplyBuffer(seg *gstmini.Segment, buf *gstmini.Buffer) {
 // A running time is unknown when the position is unset or outside what
 // Segment.ToRunningTimeFull can convert (my_segment_to_running_time,
 // gstqueue.c:511).
+//
+// Worked example: 5 buffers of 100 ms (PTS 0 to 400 ms) in, buffer 0 out:
+// the sink position is 500 ms, the src position 100 ms, the level 400 ms.
+// The same positions with base 5 s in the sink segment only: 5.4 s. A sink
+// side at 50 ms of a new segment starting at 0, behind a src side at
+// 100 ms: 0, never negative.
 //
 // TODO(lesson4): implement (README: Step 4), with seg.ToRunningTimeFull.
 func TimeLevel(sink, src *gstmini.Segment) time.Duration {

@@ -100,7 +100,7 @@ func TestLeakyUpstreamNeverFlagsASharedBuffer(t *testing.T) {
 			"hint: README: Step 6", len(dropped))
 	}
 	q.Pop()
-	checkSharedBufferGetsACopy(t, q, 3, "upstream", "Push(buffer 3), then Pop()")
+	checkSharedBufferGetsACopy(t, q, 3, "upstream", "Push(buffer 3), then Pop()", false)
 }
 
 // ---- Step 7 ----
@@ -118,20 +118,47 @@ func TestLeakyDownstreamMarksTheNextBufferOutDiscont(t *testing.T) {
 func TestLeakyDownstreamNeverFlagsASharedBuffer(t *testing.T) {
 	q := NewQueue(Level{Buffers: 1}, LeakyDownstream)
 	q.Push(qbuf(2))
-	checkSharedBufferGetsACopy(t, q, 3, "downstream", "Push(buffer 3), which leaks buffer 2, then Pop()")
+	checkSharedBufferGetsACopy(t, q, 3, "downstream", "Push(buffer 3), which leaks buffer 2, then Pop()", false)
+}
+
+// Steps 6-7. The same two cases, with another goroutine reading the shared
+// buffer's flags while the queue works, as a second branch of a tee would.
+// A queue that flags the shared buffer itself is then not only wrong but a
+// data race, which go test -race reports.
+func TestDiscontOnASharedBufferIsADataRace(t *testing.T) {
+	explainRace(t, "the queue wrote the Flags of a buffer that another goroutine still holds and reads. "+
+		"A buffer with more than one reference is shared: set DISCONT on buf = buf.MakeWritable(), "+
+		"which is the same buffer only when the queue holds the only reference "+
+		"(README: Leaky modes; Steps 6 and 7)")
+	t.Run("leaky upstream", func(t *testing.T) {
+		q := NewQueue(Level{Buffers: 1}, LeakyUpstream)
+		q.Push(qbuf(1))
+		q.Push(qbuf(2)) // dropped: the next buffer accepted gets DISCONT
+		q.Pop()
+		checkSharedBufferGetsACopy(t, q, 3, "upstream", "Push(buffer 3), then Pop()", true)
+	})
+	t.Run("leaky downstream", func(t *testing.T) {
+		q := NewQueue(Level{Buffers: 1}, LeakyDownstream)
+		q.Push(qbuf(2))
+		checkSharedBufferGetsACopy(t, q, 3, "downstream", "Push(buffer 3), which leaks buffer 2, then Pop()", true)
+	})
 }
 
 // checkSharedBufferGetsACopy pushes buffer n while the test keeps a
-// reference to it, and a goroutine reads its flags meanwhile, then pops
-// it: the popped buffer must carry DISCONT, the test's must not. Under
-// -race a write to the shared buffer's flags is also reported as a data
-// race with the reader.
-func checkSharedBufferGetsACopy(t *testing.T, q *Queue, n int, mode, what string) {
+// reference to it, then pops it: the popped buffer must carry DISCONT, the
+// test's must not. With concurrentReader, a goroutine reads the shared
+// buffer's flags meanwhile: under -race a write to them is also reported
+// as a data race with the reader.
+func checkSharedBufferGetsACopy(t *testing.T, q *Queue, n int, mode, what string, concurrentReader bool) {
 	t.Helper()
 	in := qbuf(n)
 	held := in.Ref() // the test keeps a reference: another element may still be reading this buffer
 	read := make(chan bool, 1)
-	go func() { read <- held.HasFlags(gstmini.BufferFlagDiscont) }() // reads while the queue works
+	if concurrentReader {
+		go func() { read <- held.HasFlags(gstmini.BufferFlagDiscont) }() // reads while the queue works
+	} else {
+		read <- false
+	}
 	q.Push(in)
 	out, ok := q.Pop()
 	<-read // never blocks for long: the goroutine only reads a field

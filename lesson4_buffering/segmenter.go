@@ -100,15 +100,22 @@ type Accumulator struct {
 // returns it with closed true; f then opens the next segment. Otherwise it
 // returns closed false.
 //
-// TODO(lesson4): implement (README: Step 1). Close the open segment when it
-// has frames and f.PTS - start >= Target, then add f to the (new) open
-// segment.
+// Worked example, Target 1 s, frames of 100 ms at PTS 0, 100 ms, ... 900 ms:
+// every Add returns closed false. The frame at 1 s returns {Sequence 0,
+// Start 0, Duration 1s, Frames 10} and opens segment 1 at 1 s.
+//
+// TODO(lesson4): implement (README: Step 1).
 func (a *Accumulator) Add(f Frame) (seg Segment, closed bool) {
 	return Segment{}, false
 }
 
 // Flush closes the open segment, at EOS, and returns it with ok true; with
 // no frame pending it returns ok false.
+//
+// Worked example, Target 6 s, three frames without durations at PTS 0,
+// 1 s and 2 s: Flush returns a segment of 3 frames lasting 3 s (the last
+// frame is taken to last as long as the spacing of the others), and a
+// second Flush returns ok false.
 //
 // TODO(lesson4): implement (README: Step 1), sharing the closing code with
 // Add: the duration rule is in the Accumulator doc.

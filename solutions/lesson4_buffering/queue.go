@@ -101,7 +101,15 @@ func (q *Queue) Level() Level { return q.level }
 //     next buffer Pop returns gets DISCONT.
 //
 // Otherwise buf is queued (with DISCONT if an upstream leak came before it).
-// The caller owns the dropped buffers and unrefs them when done.
+// The caller owns the dropped buffers and unrefs them when done. A dropped
+// buffer never entered the queue: it changes neither the level nor the
+// sink position.
+//
+// Worked example, max-size-buffers 2, holding buffers 2 and 3: with
+// LeakyNo, Push(4) returns (nil, true); with LeakyUpstream it returns
+// ([4], false), the queue still holds 2 and 3, and the next buffer Push
+// accepts carries DISCONT; with LeakyDownstream it returns ([2], false),
+// the queue holds 3 and 4, and the next Pop returns 3 with DISCONT.
 func (q *Queue) Push(buf *gstmini.Buffer) (dropped []*gstmini.Buffer, blocked bool) {
 	if IsFilled(q.level, q.Max) {
 		switch q.Leaky {
@@ -137,6 +145,10 @@ func (q *Queue) Push(buf *gstmini.Buffer) (dropped []*gstmini.Buffer, blocked bo
 // Pop takes the oldest buffer out of the queue, as the streaming thread does
 // before pushing it downstream, marking it DISCONT if a downstream leak came
 // before it. ok is false if the queue is empty. The caller owns the buffer.
+//
+// Worked example: after Push(1), Push(2), Pop returns buffer 1 (the very
+// same *Buffer), then buffer 2, then (nil, false); the level goes from 2
+// buffers to 1 to 0, and the time level is 0 once the queue is empty.
 func (q *Queue) Pop() (buf *gstmini.Buffer, ok bool) {
 	buf, ok = q.dequeue()
 	if !ok {

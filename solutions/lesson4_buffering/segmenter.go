@@ -99,6 +99,10 @@ type Accumulator struct {
 // frame's. If f reaches the target it first closes the open segment and
 // returns it with closed true; f then opens the next segment. Otherwise it
 // returns closed false.
+//
+// Worked example, Target 1 s, frames of 100 ms at PTS 0, 100 ms, ... 900 ms:
+// every Add returns closed false. The frame at 1 s returns {Sequence 0,
+// Start 0, Duration 1s, Frames 10} and opens segment 1 at 1 s.
 func (a *Accumulator) Add(f Frame) (seg Segment, closed bool) {
 	if a.frames > 0 && f.PTS-a.start >= a.Target {
 		seg, closed = a.close(f.PTS), true
@@ -115,6 +119,11 @@ func (a *Accumulator) Add(f Frame) (seg Segment, closed bool) {
 
 // Flush closes the open segment, at EOS, and returns it with ok true; with
 // no frame pending it returns ok false.
+//
+// Worked example, Target 6 s, three frames without durations at PTS 0,
+// 1 s and 2 s: Flush returns a segment of 3 frames lasting 3 s (the last
+// frame is taken to last as long as the spacing of the others), and a
+// second Flush returns ok false.
 func (a *Accumulator) Flush() (seg Segment, ok bool) {
 	if a.frames == 0 {
 		return Segment{}, false
