@@ -132,7 +132,7 @@ func inModule(t *testing.T, root, stdin string, args ...string) (int, string) {
 		t.Setenv(k, v)
 	}
 	var out, errOut bytes.Buffer
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute) // a watchdog for a machine under load
 	defer cancel()
 	code := runWithInput(ctx, args, strings.NewReader(stdin), &out, &errOut)
 	return code, out.String() + errOut.String()

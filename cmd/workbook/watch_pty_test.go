@@ -79,7 +79,7 @@ func (tm *terminal) screen() (string, <-chan struct{}) {
 // the screen shows it).
 func (tm *terminal) waitFor(t *testing.T, what string, want ...string) string {
 	t.Helper()
-	deadline := time.After(60 * time.Second)
+	deadline := time.After(5 * time.Minute)
 	for {
 		s, changed := tm.screen()
 		ok := true
