@@ -82,12 +82,7 @@ func checkSolutionFiles(l *Lesson) []string {
 // lesson: {"Replace": {"<lesson>/<f>.go": "<solutions/lesson>/<f>.go"}} for
 // every source file with a counterpart. It returns false if there is none.
 func writeOverlay(l *Lesson, path string) (bool, error) {
-	replace := map[string]string{}
-	for _, f := range l.Sources {
-		if sol := filepath.Join(l.SolDir, f); fileExists(sol) {
-			replace[filepath.Join(l.Dir, f)] = sol
-		}
-	}
+	replace := solutionReplacements(l)
 	if len(replace) == 0 {
 		return false, nil
 	}
@@ -104,4 +99,16 @@ func writeOverlay(l *Lesson, path string) (bool, error) {
 func fileExists(path string) bool {
 	fi, err := os.Stat(path)
 	return err == nil && !fi.IsDir()
+}
+
+// solutionReplacements maps each lesson file that has a solution file to
+// it, as an overlay's Replace does.
+func solutionReplacements(l *Lesson) map[string]string {
+	replace := map[string]string{}
+	for _, f := range l.Sources {
+		if sol := filepath.Join(l.SolDir, f); fileExists(sol) {
+			replace[filepath.Join(l.Dir, f)] = sol
+		}
+	}
+	return replace
 }

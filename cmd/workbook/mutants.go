@@ -107,12 +107,7 @@ func mutantWhat(path string) (string, error) {
 // writeMutantOverlay writes the overlay that lays the solution, then the
 // mutant's files, over the lesson.
 func writeMutantOverlay(l *Lesson, m Mutant, path string) error {
-	replace := map[string]string{}
-	for _, f := range l.Sources {
-		if sol := filepath.Join(l.SolDir, f); fileExists(sol) {
-			replace[filepath.Join(l.Dir, f)] = sol
-		}
-	}
+	replace := solutionReplacements(l)
 	for _, f := range m.Files {
 		replace[filepath.Join(l.Dir, filepath.Base(f))] = f
 	}
