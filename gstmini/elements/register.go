@@ -38,6 +38,11 @@ var factories = []gstmini.ElementFactory{
 		New:         func(name string) gstmini.Element { return NewLiveSource(name) },
 	},
 	{
+		Name: "processor", LongName: "Slow Video Filter", Klass: "Filter/Video",
+		Description: "Spends processing-time on every frame and skips the frames QoS says would be late, as GstVideoDecoder does",
+		New:         func(name string) gstmini.Element { return NewProcessor(name) },
+	},
+	{
 		Name: "queue", LongName: "Queue", Klass: "Generic",
 		Description: "Simple data queue",
 		New:         func(name string) gstmini.Element { return NewQueue(name) },

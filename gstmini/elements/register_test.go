@@ -19,6 +19,7 @@ func TestRegister_EveryFactoryMakesItsElement(t *testing.T) {
 		{"fakesrc", gstmini.ElementFlagSource},
 		{"hlssegmenter", 0},
 		{"livesource", gstmini.ElementFlagSource},
+		{"processor", 0},
 		{"queue", 0},
 		{"s3sink", gstmini.ElementFlagSink},
 		{"tee", 0},
