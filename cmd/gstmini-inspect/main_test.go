@@ -40,6 +40,8 @@ func TestInspect_Golden(t *testing.T) {
 		golden string
 	}{
 		{nil, "list.golden"},
+		{[]string{"appsink"}, "appsink.golden"},
+		{[]string{"appsrc"}, "appsrc.golden"},
 		{[]string{"fakesink"}, "fakesink.golden"},
 		{[]string{"fakesrc"}, "fakesrc.golden"},
 		{[]string{"hlssegmenter"}, "hlssegmenter.golden"},

@@ -8,15 +8,25 @@ import (
 
 // factories are the element factories of this package, as gst-inspect-1.0
 // lists them: name, long name, klass and description. GStreamer's own
-// elements (queue, tee, fakesrc, fakesink) carry GStreamer's strings; gstmini's
-// elements carry those of the GStreamer element they stand in for,
-// adapted. Importing the package registers them with gstmini.Register, so
-// gstmini.Make and gstmini.ParseLaunch know them:
+// elements (appsink, appsrc, queue, tee, fakesrc, fakesink) carry
+// GStreamer's strings; gstmini's elements carry those of the GStreamer
+// element they stand in for, adapted. Importing the package registers them
+// with gstmini.Register, so gstmini.Make and gstmini.ParseLaunch know them:
 //
 //	import _ "github.com/gstmini/workbook/gstmini/elements"
 //
 //	p, err := gstmini.ParseLaunch("fakesrc num-buffers=10 ! queue ! fakesink")
 var factories = []gstmini.ElementFactory{
+	{
+		Name: "appsink", LongName: "AppSink", Klass: "Generic/Sink",
+		Description: "Allow the application to get access to raw buffer",
+		New:         func(name string) gstmini.Element { return NewAppSink(name) },
+	},
+	{
+		Name: "appsrc", LongName: "AppSrc", Klass: "Generic/Source",
+		Description: "Allow the application to feed buffers to a pipeline",
+		New:         func(name string) gstmini.Element { return NewAppSrc(name) },
+	},
 	{
 		Name: "fakesink", LongName: "Fake Sink", Klass: "Sink",
 		Description: "Black hole for data",

@@ -15,6 +15,8 @@ func TestRegister_EveryFactoryMakesItsElement(t *testing.T) {
 		factory string
 		flags   gstmini.ElementFlags // sink or source flag the element must have
 	}{
+		{"appsink", gstmini.ElementFlagSink},
+		{"appsrc", gstmini.ElementFlagSource},
 		{"fakesink", gstmini.ElementFlagSink},
 		{"fakesrc", gstmini.ElementFlagSource},
 		{"hlssegmenter", 0},
