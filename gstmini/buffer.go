@@ -3,7 +3,6 @@ package gstmini
 import (
 	"fmt"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -191,40 +190,4 @@ func offsetString(o uint64) string {
 		return "none"
 	}
 	return fmt.Sprint(o)
-}
-
-// A BufferPool recycles buffers of one size so a streaming thread allocates
-// nothing per buffer in steady state (GstBufferPool). Create it with
-// NewBufferPool. A buffer acquired from the pool goes back to it when its
-// last reference is dropped with Unref; a buffer that is never unreffed is
-// simply garbage collected. It is safe for concurrent use.
-type BufferPool struct {
-	size int
-	free sync.Pool
-}
-
-// NewBufferPool returns a pool of buffers with size-byte payloads.
-func NewBufferPool(size int) *BufferPool {
-	return &BufferPool{size: size}
-}
-
-// Acquire returns a buffer from the pool, with unset timestamps, no flags
-// and one reference (gst_buffer_pool_acquire_buffer). The payload keeps
-// whatever bytes it last held.
-func (p *BufferPool) Acquire() *Buffer {
-	if b, ok := p.free.Get().(*Buffer); ok {
-		b.reset()
-		return b
-	}
-	b := NewBuffer(p.size)
-	b.pool = p
-	return b
-}
-
-func (p *BufferPool) release(b *Buffer) {
-	if cap(b.Data) < p.size {
-		return
-	}
-	b.Data = b.Data[:p.size]
-	p.free.Put(b)
 }

@@ -291,7 +291,7 @@ func (s *AppSink) unrefPrerollLocked() {
 	}
 }
 
-// dequeueLocked is dequeue_object (gstappsink.c:960): a buffer leaves the
+// dequeueLocked is dequeue_object (gstappsink.c:966): a buffer leaves the
 // queue; a caps or segment event becomes the one samples carry.
 func (s *AppSink) dequeueLocked() any {
 	obj := s.queue[0]
@@ -314,7 +314,7 @@ func (s *AppSink) dequeueLocked() any {
 }
 
 // dropOldestLocked drops the oldest queued buffer, activating the events
-// before it (dequeue_buffer, gstappsink.c:1004).
+// before it (dequeue_buffer, gstappsink.c:1009).
 func (s *AppSink) dropOldestLocked() {
 	for len(s.queue) > 0 {
 		if b, ok := s.dequeueLocked().(*gstmini.Buffer); ok {

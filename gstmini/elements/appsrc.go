@@ -296,7 +296,7 @@ func (s *AppSrc) CurrentLevelTime() time.Duration {
 	return s.qtime
 }
 
-// fullLocked is the limit test of gst_app_src_push_internal (gstappsrc.c:2546).
+// fullLocked is the limit test of gst_app_src_push_internal (gstappsrc.c:2551).
 func (s *AppSrc) fullLocked() bool {
 	return (s.maxBytes > 0 && s.bytes >= s.maxBytes) ||
 		(s.maxBuffers > 0 && s.bufs >= s.maxBuffers) ||
@@ -304,7 +304,8 @@ func (s *AppSrc) fullLocked() bool {
 }
 
 // PushBuffer adds buf to the queue for the streaming goroutine to push
-// downstream (gst_app_src_push_buffer, gstappsrc.c:2474). It takes
+// downstream (gst_app_src_push_buffer, gstappsrc.c:2821, and
+// gst_app_src_push_internal, gstappsrc.c:2474). It takes
 // ownership of buf, whatever it returns. It returns FlowOK once buf is
 // queued; FlowFlushing if the source is flushing or was stopped; FlowEOS
 // after EndOfStream, and when leaky-type=upstream dropped buf because the
@@ -394,7 +395,7 @@ func (s *AppSrc) pick(cb, handler func(*AppSrc)) func(*AppSrc) {
 }
 
 // dropOldestLocked drops the oldest queued buffer for leaky-type
-// downstream (gstappsrc.c:2587), reporting whether there was one.
+// downstream (gstappsrc.c:2591), reporting whether there was one.
 func (s *AppSrc) dropOldestLocked() bool {
 	for i, item := range s.queue {
 		if b, ok := item.(*gstmini.Buffer); ok {
@@ -597,7 +598,7 @@ func (s *AppSrc) stampLocked(buf *gstmini.Buffer, offset uint64) *gstmini.Buffer
 
 // pushQueuedEvent pushes an event sent to the element (queued by
 // HandleSendEvent) in order with the buffers, after a default segment if
-// none went out yet (gstappsrc.c:1700).
+// none went out yet (gstappsrc.c:1710).
 func (s *AppSrc) pushQueuedEvent(ev *gstmini.Event) {
 	pad := s.SrcPad()
 	if pad.StickyEvent(gstmini.EventSegment) == nil {
