@@ -111,36 +111,7 @@ func renderTimeline(events []Event, all []timelineThread, o TimelineOptions) str
 	}
 
 	// Streaming goroutines: those that chained or waited on the clock.
-	perThread := map[int64][]interval{}
-	lifetime := map[int64][2]time.Duration{}
-	for _, ev := range events {
-		if ev.Phase == Counter {
-			continue
-		}
-		if lt, ok := lifetime[ev.Thread]; !ok {
-			lifetime[ev.Thread] = [2]time.Duration{ev.TS, ev.TS + ev.Dur}
-		} else {
-			lifetime[ev.Thread] = [2]time.Duration{min(lt[0], ev.TS), max(lt[1], ev.TS+ev.Dur)}
-		}
-		if ev.Phase != Span {
-			continue
-		}
-		var s rune
-		switch ev.Cat {
-		case CatChain, CatEvent:
-			s = statePush
-		case CatUpload:
-			s = stateUpload
-		case CatClock:
-			s = stateWait
-			if ev.Depth == 0 && isSource[ev.Thread] {
-				s = stateCapture
-			}
-		default:
-			continue
-		}
-		perThread[ev.Thread] = append(perThread[ev.Thread], interval{ev.TS, ev.TS + ev.Dur, s})
-	}
+	perThread, lifetime := laneIntervals(events, isSource)
 	var threads []int64
 	for _, id := range order {
 		if len(perThread[id]) > 0 {
