@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"sync"
 	"time"
 
@@ -12,14 +13,16 @@ import (
 	"github.com/gstmini/workbook/gstmini/trace"
 )
 
-// DefaultSpeed is how much faster than real time a fast run goes.
+// DefaultSpeed is how much faster than real time a fast run goes at most.
 const DefaultSpeed = 20
 
 // Options configure a run.
 type Options struct {
-	// Fast runs the pipeline on a FastClock: Speed times real time.
+	// Fast runs the pipeline on a VirtualClock, at most Speed times
+	// faster than real time.
 	Fast bool
-	// Speed is the fast clock's factor; 0 means DefaultSpeed.
+	// Speed caps the virtual clock; 0 means DefaultSpeed, a negative
+	// value no cap (as fast as the machine goes).
 	Speed float64
 }
 
@@ -70,12 +73,17 @@ func Start(line string, o Options) (*Session, error) {
 		return nil, launchError(err)
 	}
 	var clock gstmini.Clock = gstmini.NewSystemClock()
+	var virtual *VirtualClock
 	if o.Fast {
 		speed := o.Speed
-		if speed == 0 {
+		switch {
+		case speed == 0:
 			speed = DefaultSpeed
+		case speed < 0:
+			speed = 0
 		}
-		clock = NewFastClock(speed)
+		virtual = NewVirtualClock(speed)
+		clock = virtual
 	}
 	tr, err := trace.Attach(p, trace.Options{Clock: clock})
 	if err != nil {
@@ -83,7 +91,18 @@ func Start(line string, o Options) (*Session, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Session{line: line, fast: o.Fast, pipeline: p, tracer: tr, clock: tr.Clock(), cancel: cancel, done: make(chan struct{})}
-	go s.run(ctx)
+	driven := make(chan struct{})
+	if virtual != nil {
+		go func() { defer close(driven); virtual.Run(ctx) }()
+	} else {
+		close(driven)
+	}
+	go func() {
+		s.run(ctx)
+		cancel() // stops the clock's driver once the pipeline is down
+		<-driven
+		close(s.done)
+	}()
 	return s, nil
 }
 
@@ -97,7 +116,6 @@ func launchError(err error) *LaunchError {
 }
 
 func (s *Session) run(ctx context.Context) {
-	defer close(s.done)
 	err := s.pipeline.Run(ctx)
 	end := s.clock.Time()
 	s.tracer.Close()
@@ -122,6 +140,10 @@ func (s *Session) Stop() {
 	s.cancel()
 	<-s.done
 }
+
+// WriteTrace writes what the run recorded so far as Chrome trace-event
+// JSON, the format of gstmini-launch --trace.
+func (s *Session) WriteTrace(w io.Writer) error { return s.tracer.WriteJSON(w) }
 
 // Done is closed when the run has ended.
 func (s *Session) Done() <-chan struct{} { return s.done }
