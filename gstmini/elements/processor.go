@@ -185,7 +185,7 @@ func (p *Processor) ChangeState(t gstmini.StateChange) gstmini.StateChangeReturn
 }
 
 // resetLocked forgets the segment and the QoS state
-// (gst_video_decoder_reset, gstvideodecoder.c:2341).
+// (gst_video_decoder_reset, gstvideodecoder.c:2310).
 func (p *Processor) resetLocked() {
 	p.segment.Init(gstmini.FormatTime)
 	p.earliest, p.proportion = gstmini.ClockTimeNone, 0.5
