@@ -14,7 +14,12 @@ import (
 	"github.com/gstmini/workbook/gstmini"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+// TestMain checks for leaked goroutines. Under GOOS=js (go test with
+// go_js_wasm_exec and Node.js on PATH) the runtime keeps a goroutine of its
+// own waiting for JavaScript events.
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m, goleak.IgnoreAnyFunction("runtime.handleEvent"))
+}
 
 func preset(t *testing.T, id string) Preset {
 	t.Helper()
