@@ -115,3 +115,41 @@ func TestLatencyMakesLiveFramesRenderOnTime(t *testing.T) {
 	}
 	assert.True(t, warned, "the display warns that its processing-deadline does not fit in the latency the camera allows; warnings: %q", r.warnings)
 }
+
+func TestPipelineConfiguresTheLargestMinimumOnEverySink(t *testing.T) {
+	// Two independent branches in one pipeline:
+	//   camera (30 fps, behind a queue without limits) ! display1      (live, 33.3 ms, none) + 20 ms deadline
+	//   camera (25 fps) ! processor (40 ms) ! display2                  (live, 80 ms, 80 ms), deadline capped
+	// The displays do not wait for a preroll (async=false), so they answer
+	// the latency query in PAUSED, before any data.
+	cam1, disp1 := newBacklogSrc("camera1", 30, 10), NewDisplay("display1")
+	cam2, proc, disp2 := NewCamera("camera2", 25), NewProcessor("processor"), NewDisplay("display2")
+	proc.ProcessingTime = 40 * ms
+	for _, d := range []*Display{disp1, disp2} {
+		require.NoError(t, d.SetProperty("async", false))
+	}
+	r := newRig(t, cam1, disp1)
+	require.NoError(t, r.pipeline.Add(cam2, proc, disp2))
+	require.NoError(t, cam2.SrcPad().Link(proc.SinkPad()))
+	require.NoError(t, proc.SrcPad().Link(disp2.SinkPad()))
+	r.setState(gstmini.StatePaused)
+
+	type sinkAnswer struct{ Display1, Display2 latencyAnswer }
+	q1, q2 := gstmini.NewLatencyQuery(), gstmini.NewLatencyQuery()
+	got := sinkAnswer{answer(disp1.Query(q1), q1), answer(disp2.Query(q2), q2)}
+	want := sinkAnswer{
+		latencyAnswer{true, true, ts(slot(1, 30) + 20*ms), "none"},
+		latencyAnswer{true, true, ts(80 * ms), ts(80 * ms)},
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("what each display answers the pipeline (-want +got):\n%s"+
+			"hint: display2's upstream is camera2 (40 ms, 40 ms) + processor 40 ms = (80 ms, 80 ms); its 20 ms "+
+			"processing deadline does not fit under the max of 80 ms and is capped (README: Step 2)", d)
+	}
+	require.True(t, r.pipeline.RecalculateLatency(), "the pipeline's latency query must succeed")
+	for _, d := range []*Display{disp1, disp2} {
+		assert.Equal(t, ts(80*ms), ts(d.Latency()),
+			"%s's latency: the pipeline configures ONE latency on every sink, the largest of their minimums "+
+				"(max(53.333333 ms, 80 ms)), so that both branches stay in sync (README: Step 2)", d.Name())
+	}
+}
