@@ -2,6 +2,7 @@ package elements
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -443,5 +444,46 @@ func TestAppSrc_LiveLatency(t *testing.T) {
 	}
 	if live, minL, maxL := q.Latency(); !live || minL != 40*time.Millisecond || maxL != gstmini.ClockTimeNone {
 		t.Errorf("latency = %t, %s, %s; want live, 40 ms, none", live, gstmini.TimeString(minL), gstmini.TimeString(maxL))
+	}
+}
+
+// TestAppSrc_MinPercentAsksForDataBeforeTheQueueIsEmpty: with max-buffers 4
+// and min-percent 50, need-data comes each time a buffer leaves a queue at
+// or below half full (level*100/max <= 50: at 2, 1 and 0 buffers left),
+// then again when the streaming goroutine finds the queue empty. Every
+// enabled limit counts: with the default max-bytes (200000) a few bytes are
+// always under 50 %, and need-data would come after every buffer.
+func TestAppSrc_MinPercentAsksForDataBeforeTheQueueIsEmpty(t *testing.T) {
+	src := NewAppSrc("appsrc0")
+	mustSet(t, src.Base(), "format", "time")
+	mustSet(t, src.Base(), "max-bytes", 0)
+	mustSet(t, src.Base(), "max-buffers", 4)
+	mustSet(t, src.Base(), "min-percent", 50)
+	var mu sync.Mutex
+	var levels []uint64
+	calls := make(chan struct{}, 16)
+	src.SetCallbacks(AppSrcCallbacks{NeedData: func(s *AppSrc, _ uint) {
+		mu.Lock()
+		levels = append(levels, s.CurrentLevelBuffers())
+		mu.Unlock()
+		calls <- struct{}{}
+	}})
+	for i := range 4 {
+		src.PushBuffer(bufAt(1, time.Duration(i)*time.Second, time.Second))
+	}
+	h := gstcheck.New(t, src)
+	h.Play()
+	for range 4 {
+		within(t, calls, "need-data")
+	}
+	for range 4 {
+		if b := h.Pull(); b != nil {
+			b.Unref()
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if want := []uint64{2, 1, 0, 0}; !slices.Equal(levels, want) {
+		t.Errorf("current-level-buffers at each need-data = %v; want %v (min-percent 50 of max-buffers 4, then the empty queue)", levels, want)
 	}
 }
