@@ -45,6 +45,7 @@ func TestInspect_Golden(t *testing.T) {
 		{[]string{"fakesink"}, "fakesink.golden"},
 		{[]string{"fakesrc"}, "fakesrc.golden"},
 		{[]string{"hlssegmenter"}, "hlssegmenter.golden"},
+		{[]string{"identity"}, "identity.golden"},
 		{[]string{"processor"}, "processor.golden"},
 		{[]string{"livesource"}, "livesource.golden"},
 		{[]string{"queue"}, "queue.golden"},

@@ -43,6 +43,11 @@ var factories = []gstmini.ElementFactory{
 		New:         func(name string) gstmini.Element { return NewHLSSegmenter(name) },
 	},
 	{
+		Name: "identity", LongName: "Identity", Klass: "Generic",
+		Description: "Pass data without modification",
+		New:         func(name string) gstmini.Element { return NewIdentity(name) },
+	},
+	{
 		Name: "livesource", LongName: "Live Camera Source", Klass: "Source/Video",
 		Description: "Captures one frame every 1/fps seconds of running time, as a camera (v4l2src) does",
 		New:         func(name string) gstmini.Element { return NewLiveSource(name) },
