@@ -27,6 +27,12 @@ type BaseSrcHooks struct {
 	Latency func() (min, max time.Duration)
 	// Caps, if set, are sent downstream before the first buffer.
 	Caps func() *Caps
+	// IsSeekable says whether a seek event arriving on the source pad is
+	// performed (GstBaseSrcClass.is_seekable). Unset, the source is
+	// seekable in its segment format: gstmini's sources replay their
+	// data from any position, where GStreamer's default is "not
+	// seekable" (gst_base_src_seekable, gstbasesrc.c:2077).
+	IsSeekable func() bool
 }
 
 // BaseSrc is the base of every source (GstBaseSrc,
@@ -56,7 +62,10 @@ type BaseSrc struct {
 	pendingEOS     bool
 	discont        bool
 	started        bool
-	seqnum         uint32
+	seqnum         uint32 // of the last seek (priv->seqnum): EOS and SEGMENT_DONE carry it
+	segmentSeqnum  uint32 // for the next SEGMENT event (priv->segment_seqnum)
+	duration       time.Duration
+	pendingSeek    *Event // a seek sent before the source started (src->pending_seek)
 }
 
 // InitBaseSrc prepares the source part of self, named name, with a "src"
@@ -70,6 +79,7 @@ func (s *BaseSrc) InitBaseSrc(self Element, name string, hooks BaseSrcHooks) {
 	s.blocksize = 4096
 	s.format = FormatTime
 	s.segment.Init(FormatTime)
+	s.duration = ClockTimeNone
 	s.SetFlags(ElementFlagSource)
 	s.srcpad = NewPad("src", PadSrc)
 	s.srcpad.SetActivateModeFunc(func(_ *Pad, _ Element, _ PadMode, active bool) bool {
@@ -116,6 +126,28 @@ func (s *BaseSrc) SetFormat(f Format) {
 	s.mu.Unlock()
 }
 
+// SetDuration sets the length of the media in the segment format, which
+// the duration query answers and seeks are clamped to; ClockTimeNone means
+// unknown, the default. GStreamer's subclasses write src->segment.duration
+// for this, usually in their start method (gst_base_src_start_complete,
+// gstbasesrc.c:3600, refreshes it only for BYTES).
+func (s *BaseSrc) SetDuration(d time.Duration) {
+	s.mu.Lock()
+	s.duration = d
+	s.segment.Duration = d
+	s.mu.Unlock()
+}
+
+// Segment returns a copy of the segment the source is producing: after a
+// seek, its Position is where the next buffer starts (its end, for a
+// negative rate) and Rate says which way to go. Create hooks read it, as
+// GStreamer's subclasses read src->segment.
+func (s *BaseSrc) Segment() Segment {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return *s.segment.Copy()
+}
+
 // activatePush starts or stops the streaming task (gst_base_src_activate_push,
 // gstbasesrc.c:3886).
 func (s *BaseSrc) activatePush(active bool) bool {
@@ -131,13 +163,26 @@ func (s *BaseSrc) activatePush(active bool) bool {
 		s.flushing = false
 		s.numBuffersLeft = s.numBuffers
 		s.segment.Init(s.format)
+		s.segment.Duration = s.duration
 		s.segmentPending = true
 		s.streamStarted = false
 		s.pendingEOS = false
 		s.discont = true
 		s.seqnum = NextSeqnum()
+		s.segmentSeqnum = NextSeqnum()
+		pending := s.pendingSeek
+		s.pendingSeek = nil
 		s.mu.Unlock()
-		s.srcpad.StartTask(s.loop)
+		if pending == nil {
+			s.srcpad.StartTask(s.loop)
+			return true
+		}
+		// gst_base_src_start_complete (gstbasesrc.c:3638): a seek sent
+		// before the start is performed now, and starts the task.
+		if !s.performSeek(pending, false) {
+			s.PostError(fmt.Errorf("%s: failed to perform the initial seek: %s", s.Name(), pending), "gst_base_src_start_complete")
+			return false
+		}
 		return true
 	}
 	// gst_base_src_stop (gstbasesrc.c:3734): unblock, join, then clear the
@@ -240,7 +285,8 @@ func (s *BaseSrc) loop(task *Task) {
 	s.mu.Lock()
 	var segEvent *Event
 	if s.segmentPending {
-		segEvent = NewSegmentEvent(&s.segment)
+		segEvent = NewSegmentEvent(&s.segment).WithSeqnum(s.segmentSeqnum)
+		s.segmentSeqnum = NextSeqnum()
 		s.segmentPending = false
 	}
 	switch s.segment.Format {
@@ -256,10 +302,21 @@ func (s *BaseSrc) loop(task *Task) {
 		}
 		s.segment.Position = pos
 	}
+	// The end of the segment: its stop going forwards, its start going
+	// backwards, where every buffer is DISCONT (gst_base_src_loop,
+	// gstbasesrc.c:2983).
 	eos := false
-	if s.segment.Stop != ClockTimeNone && s.segment.Position >= s.segment.Stop {
-		eos = true
-		s.segment.Position = s.segment.Stop
+	if s.segment.Rate >= 0 {
+		if s.segment.Stop != ClockTimeNone && s.segment.Position >= s.segment.Stop {
+			eos = true
+			s.segment.Position = s.segment.Stop
+		}
+	} else {
+		if s.segment.Position <= s.segment.Start {
+			eos = true
+			s.segment.Position = s.segment.Start
+		}
+		s.discont = true
 	}
 	if s.discont {
 		buf = buf.MakeWritable()
@@ -274,6 +331,11 @@ func (s *BaseSrc) loop(task *Task) {
 		s.pause(task, ret)
 		return
 	}
+	// A seek performed while the buffer was pushed configured a new
+	// segment: that one plays on (basesrc_seek_on_last_buffer).
+	s.mu.Lock()
+	eos = eos && !s.segmentPending
+	s.mu.Unlock()
 	if eos {
 		s.pause(task, FlowEOS)
 	}
@@ -341,18 +403,31 @@ func (s *BaseSrc) waitPlayingLocked() FlowReturn {
 // "Internal data stream error.").
 var ErrInternalDataStream = errors.New("internal data stream error")
 
-// pause ends streaming for now: EOS pushes an EOS event; a fatal result
-// posts an ERROR and pushes EOS; FLUSHING just pauses (the "pause" label of
-// gst_base_src_loop).
+// pause ends streaming for now (the "pause" label of gst_base_src_loop,
+// gstbasesrc.c:3087): at the end of a segment played with SeekFlagSegment
+// it posts SEGMENT_DONE and pushes a segment-done event; any other EOS
+// pushes an EOS event; a fatal result posts an ERROR and pushes EOS;
+// FLUSHING just pauses. The events carry the last seek's seqnum.
 func (s *BaseSrc) pause(task *Task, ret FlowReturn) {
 	task.Pause()
+	s.mu.Lock()
+	seqnum := s.seqnum
+	forced := s.pendingEOS
+	segmentSeek := s.segment.Flags&SegmentFlagSegment != 0
+	format, position := s.segment.Format, s.segment.Position
+	s.mu.Unlock()
 	switch {
+	case ret == FlowEOS && segmentSeek && !forced:
+		m := NewSegmentDoneMessage(s.self, format, position)
+		m.Seqnum = seqnum
+		s.PostMessage(m)
+		s.srcpad.PushEvent(NewSegmentDoneEvent(format, position).WithSeqnum(seqnum))
 	case ret == FlowEOS:
-		s.srcpad.PushEvent(NewEOSEvent().WithSeqnum(s.seqnum))
+		s.srcpad.PushEvent(NewEOSEvent().WithSeqnum(seqnum))
 	case ret == FlowNotLinked || ret < FlowEOS:
 		s.PostError(fmt.Errorf("%s: %w", s.Name(), ErrInternalDataStream),
 			fmt.Sprintf("streaming stopped, reason %s (%d)", ret, int(ret)))
-		s.srcpad.PushEvent(NewEOSEvent().WithSeqnum(s.seqnum))
+		s.srcpad.PushEvent(NewEOSEvent().WithSeqnum(seqnum))
 	}
 }
 
@@ -370,56 +445,113 @@ func (s *BaseSrc) HandleSendEvent(ev *Event) bool {
 		}
 		return true
 	case EventSeek:
-		return s.performSeek(ev)
+		// A source that has not started yet keeps the seek and performs
+		// it when it starts (gstbasesrc.c:2006).
+		s.mu.Lock()
+		started := s.started
+		if !started {
+			s.pendingSeek = ev
+		}
+		s.mu.Unlock()
+		if !started {
+			return true
+		}
+		return s.performSeek(ev, true)
 	}
 	return s.srcpad.PushEvent(ev)
 }
 
+// srcEvent is the source pad's event function (gst_base_src_default_event,
+// gstbasesrc.c:2103): a seek from downstream is performed if the source is
+// seekable.
 func (s *BaseSrc) srcEvent(ev *Event) bool {
 	if ev.Type() == EventSeek {
-		return s.performSeek(ev)
+		if s.hooks.IsSeekable != nil && !s.hooks.IsSeekable() {
+			return false
+		}
+		return s.performSeek(ev, true)
 	}
 	return true
 }
 
-// performSeek is gst_base_src_perform_seek (gstbasesrc.c:1679): a flushing
-// seek flushes downstream and restarts running time; either way the task
-// restarts with a new segment from Segment.DoSeek.
-func (s *BaseSrc) performSeek(ev *Event) bool {
+// performSeek is gst_base_src_perform_seek (gstbasesrc.c:1679). A
+// flushing seek pushes FLUSH_START, which makes every pad downstream refuse
+// data and wakes every streaming goroutine where it waits; a non-flushing
+// one pauses the task, so the buffer in flight finishes. With unlock, a
+// blocking Create is woken too. Then, holding the stream lock (no buffer
+// moves), it applies the seek to a copy of the segment (Segment.DoSeek: a
+// flush sets Base 0, otherwise Base is the running time reached), pushes
+// FLUSH_STOP with reset-time for a flushing seek, makes the result the
+// segment (posting SEGMENT_START for a segment seek), marks a new SEGMENT
+// event and a DISCONT buffer pending, and restarts the task. A seek that
+// fails leaves the segment as it was and restarts the task anyway.
+func (s *BaseSrc) performSeek(ev *Event, unlock bool) bool {
 	rate, format, flags, startType, start, stopType, stop := ev.Seek()
-	flush := flags&SeekFlagFlush != 0
-	if flush {
-		s.srcpad.PushEvent(NewFlushStartEvent().WithSeqnum(ev.Seqnum()))
-	}
-	s.setFlushing(true)
-	s.srcpad.PauseTask() // waits for the loop iteration to end
-	s.setFlushing(false)
-	if flush {
-		s.srcpad.PushEvent(NewFlushStopEvent(true).WithSeqnum(ev.Seqnum()))
-	}
 	s.mu.Lock()
-	seg := s.segment.Copy()
+	dest := s.segment.Format
 	s.mu.Unlock()
 	if format == FormatUndefined {
-		format = seg.Format
+		format = dest
 	}
-	if _, err := seg.DoSeek(rate, format, flags, startType, start, stopType, stop); err != nil {
-		s.PostWarning(fmt.Errorf("%s: seek refused: %w", s.Name(), err), "gst_base_src_perform_seek")
-		s.srcpad.StartTask(s.loop)
+	if format != dest {
+		// GStreamer asks the subclass to convert (prepare_seek_segment);
+		// gstmini's sources seek only in their own format.
+		s.PostWarning(fmt.Errorf("%s: seek refused: %s seek on a %s segment", s.Name(), format, dest), "gst_base_src_perform_seek")
 		return false
 	}
+	flush := flags&SeekFlagFlush != 0
+	seqnum := ev.Seqnum()
+	if flush {
+		s.srcpad.PushEvent(NewFlushStartEvent().WithSeqnum(seqnum))
+	} else {
+		s.srcpad.PauseTask()
+	}
+	if unlock {
+		s.setFlushing(true)
+	}
+	lock := s.srcpad.StreamLock()
+	lock.Lock()
+	defer lock.Unlock()
 	s.mu.Lock()
-	s.segment = *seg
-	s.segmentPending = true
+	if s.seqnum == seqnum {
+		logger(categoryElement).Warn("duplicate seek event", "element", s.Name(), "seqnum", seqnum)
+	}
+	s.seqnum = seqnum
+	seg := s.segment.Copy()
+	s.mu.Unlock()
+	if unlock {
+		s.setFlushing(false)
+	}
+	_, err := seg.DoSeek(rate, format, flags, startType, start, stopType, stop)
+	if flush {
+		s.srcpad.PushEvent(NewFlushStopEvent(true).WithSeqnum(seqnum))
+	}
+	if err != nil {
+		s.PostWarning(fmt.Errorf("%s: seek refused: %w", s.Name(), err), "gst_base_src_perform_seek")
+	} else {
+		s.mu.Lock()
+		s.segment = *seg
+		s.segmentPending = true
+		s.segmentSeqnum = seqnum
+		s.mu.Unlock()
+		if seg.Flags&SegmentFlagSegment != 0 {
+			m := NewSegmentStartMessage(s.self, seg.Format, seg.Position)
+			m.Seqnum = seqnum
+			s.PostMessage(m)
+		}
+	}
+	s.mu.Lock()
 	s.discont = true
 	s.mu.Unlock()
 	s.srcpad.StartTask(s.loop)
-	return true
+	return err == nil
 }
 
 // HandleQuery answers queries on the source (gst_base_src_default_query,
 // gstbasesrc.c:1068): latency is (live, min, max) from the Latency hook,
-// 0 and unbounded by default; position from the segment.
+// 0 and unbounded by default; position is the stream time of the
+// segment's position (where the next buffer starts), duration what
+// SetDuration set, ClockTimeNone if unknown.
 func (s *BaseSrc) HandleQuery(q *Query) bool {
 	switch q.Type() {
 	case QueryLatency:
@@ -433,11 +565,47 @@ func (s *BaseSrc) HandleQuery(q *Query) bool {
 	case QueryPosition:
 		s.mu.Lock()
 		defer s.mu.Unlock()
+		if q.Format() == FormatPercent {
+			q.SetValue(percentOf(s.segment.Position, s.segment.Duration))
+			return true
+		}
+		if q.Format() != s.segment.Format {
+			return false // GStreamer converts with a CONVERT query; gstmini has none
+		}
+		st, ok := s.segment.ToStreamTime(s.segment.Position)
+		if !ok {
+			st = ClockTimeNone
+		}
+		q.SetValue(st)
+		return true
+	case QueryDuration:
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if q.Format() == FormatPercent {
+			q.SetValue(PercentMax)
+			return true
+		}
 		if q.Format() != s.segment.Format {
 			return false
 		}
-		q.SetValue(s.segment.Position)
+		// Unknown (ClockTimeNone) is an answer too: the media has no
+		// known length. Failing would mean "cannot tell".
+		q.SetValue(s.segment.Duration)
 		return true
 	}
 	return false
+}
+
+// PercentMax is 100 % in FormatPercent (GST_FORMAT_PERCENT_MAX).
+const PercentMax time.Duration = 1000000
+
+// percentOf is position as a share of duration, in FormatPercent.
+func percentOf(position, duration time.Duration) time.Duration {
+	if position == ClockTimeNone || duration == ClockTimeNone || position < 0 || duration <= 0 {
+		return -1
+	}
+	if position >= duration {
+		return PercentMax
+	}
+	return time.Duration(float64(PercentMax) * float64(position) / float64(duration))
 }

@@ -27,7 +27,8 @@ type Bin struct {
 	eosSinks     map[Element]bool // sinks that posted EOS
 	postedEOS    bool
 	postedPlay   bool
-	continuing   sync.WaitGroup // goroutines finishing async state changes
+	segStarts    map[Element]bool // children that posted SEGMENT_START and no SEGMENT_DONE yet
+	continuing   sync.WaitGroup   // goroutines finishing async state changes
 }
 
 // NewBin returns an empty bin named name.
@@ -42,6 +43,7 @@ func (b *Bin) InitBin(self Element, name string) {
 	b.Init(self, name)
 	b.asyncPending = map[Element]bool{}
 	b.eosSinks = map[Element]bool{}
+	b.segStarts = map[Element]bool{}
 }
 
 // Add puts elements into the bin (gst_bin_add). Names must be unique in the
@@ -231,6 +233,7 @@ func (b *Bin) ChangeState(t StateChange) StateChangeReturn {
 		clear(b.asyncPending)
 		b.inAsync = false
 		clear(b.eosSinks)
+		clear(b.segStarts)
 		b.binMu.Unlock()
 	}
 	if next == StatePlaying && b.Parent() == nil {
@@ -318,6 +321,11 @@ func (b *Bin) handleMessage(m *Message) {
 			b.finishAsync()
 		}
 		return
+	case MessageSegmentStart, MessageSegmentDone:
+		if m.Src != nil && m.Src != Element(b.self) {
+			b.handleSegmentMessage(m)
+			return
+		}
 	case MessageEOS:
 		if m.Src != nil && m.Src.Base().Flags()&ElementFlagSink != 0 && m.Src != Element(b.self) {
 			b.binMu.Lock()
@@ -328,6 +336,35 @@ func (b *Bin) handleMessage(m *Message) {
 		}
 	}
 	b.forward(m)
+}
+
+// handleSegmentMessage tracks segment seeks (gst_bin_handle_message_func,
+// gst/gstbin.c:3742 and :3775): a child's SEGMENT_START is kept, and passed
+// to the parent bin as the bin's own when it is the first; a child's
+// SEGMENT_DONE settles its SEGMENT_START, and once none is left the bin
+// posts SEGMENT_DONE itself, with the child's format, position and seqnum.
+// So a pipeline posts one SEGMENT_DONE when every source has played its
+// segment, and the application never sees SEGMENT_START.
+func (b *Bin) handleSegmentMessage(m *Message) {
+	b.binMu.Lock()
+	var post *Message
+	if m.Type == MessageSegmentStart {
+		first := len(b.segStarts) == 0
+		b.segStarts[m.Src] = true
+		if first && b.Parent() != nil {
+			post = NewSegmentStartMessage(b.self, m.Format, m.Position)
+		}
+	} else {
+		delete(b.segStarts, m.Src)
+		if len(b.segStarts) == 0 {
+			post = NewSegmentDoneMessage(b.self, m.Format, m.Position)
+		}
+	}
+	b.binMu.Unlock()
+	if post != nil {
+		post.Seqnum = m.Seqnum
+		b.forward(post)
+	}
 }
 
 // handleAsyncStart is bin_handle_async_start (gst/gstbin.c:3286): a child
@@ -446,6 +483,44 @@ func (b *Bin) HandleSendEvent(ev *Event) bool {
 		}
 	}
 	return ok
+}
+
+// HandleQuery answers a query sent to the bin (gst_bin_query,
+// gst/gstbin.c:4251). Position and duration go to every sink, and the
+// largest answer wins (bin_query_position_fold and
+// bin_query_duration_fold, :4102 and :4058): the sinks' position is where
+// playback is, and the longest stream is the pipeline's duration; one
+// sink that knows no duration (ClockTimeNone) makes it unknown. If no
+// sink answers, the bin's source pads are asked. Other queries are
+// answered as ElementBase.QueryDefault does.
+func (b *Bin) HandleQuery(q *Query) bool {
+	if q.Type() != QueryPosition && q.Type() != QueryDuration {
+		return b.QueryDefault(q)
+	}
+	best, answered := time.Duration(-1), false
+	for _, sink := range b.Sinks() {
+		sq := NewPositionQuery(q.Format())
+		if q.Type() == QueryDuration {
+			sq = NewDurationQuery(q.Format())
+		}
+		if !sink.Base().Query(sq) {
+			continue
+		}
+		answered = true
+		v := sq.Value()
+		if q.Type() == QueryDuration && v == ClockTimeNone {
+			best = ClockTimeNone // known to be unknown: the fold stops here
+			break
+		}
+		if v != ClockTimeNone && v > best {
+			best = v
+		}
+	}
+	if !answered {
+		return b.QueryDefault(q)
+	}
+	q.SetValue(best)
+	return true
 }
 
 // QueryLatency asks every sink for the latency of its upstream and combines

@@ -167,6 +167,8 @@ type Event struct {
 	latency   time.Duration
 	qos       qosFields
 	seek      seekFields
+	format    Format // segment-done
+	position  time.Duration
 	name      string
 	fields    map[string]any
 }
@@ -244,6 +246,19 @@ func (e *Event) Segment() *Segment {
 // NewEOSEvent announces that no more data follows (gst_event_new_eos).
 // Sinks post an EOS message on the bus once it has been rendered in time.
 func NewEOSEvent() *Event { return newEvent(EventEOS) }
+
+// NewSegmentDoneEvent marks the end of a segment played with
+// SeekFlagSegment: the data up to position has been sent, and the stream
+// goes on with whatever the application seeks to next, instead of EOS
+// (gst_event_new_segment_done).
+func NewSegmentDoneEvent(format Format, position time.Duration) *Event {
+	e := newEvent(EventSegmentDone)
+	e.format, e.position = format, position
+	return e
+}
+
+// SegmentDone returns the format and position of a segment-done event.
+func (e *Event) SegmentDone() (Format, time.Duration) { return e.format, e.position }
 
 // NewGapEvent says there is no data from timestamp for duration, so
 // downstream can advance without waiting (gst_event_new_gap).
@@ -328,6 +343,14 @@ func (e *Event) Field(key string) (any, bool) {
 	return v, ok
 }
 
+// valueString prints a segment-done position in its format.
+func (e *Event) valueString() string {
+	if e.format == FormatTime {
+		return TimeString(e.position)
+	}
+	return fmt.Sprint(int64(e.position))
+}
+
 // String describes the event as GStreamer's debug log does.
 func (e *Event) String() string {
 	switch e.typ {
@@ -343,6 +366,12 @@ func (e *Event) String() string {
 		return "latency: " + TimeString(e.latency)
 	case EventFlushStop:
 		return fmt.Sprintf("flush-stop: reset-time %t", e.resetTime)
+	case EventSegmentDone:
+		return fmt.Sprintf("segment-done: %s %s", e.format, e.valueString())
+	case EventSeek:
+		k := e.seek
+		return fmt.Sprintf("seek: rate %g, %s, flags %s, start %s %s, stop %s %s", k.rate, k.format, k.flags,
+			k.startType, TimeString(k.start), k.stopType, TimeString(k.stop))
 	case EventQOS:
 		return fmt.Sprintf("qos: %s, proportion %g, diff %s, timestamp %s", e.qos.typ, e.qos.proportion, e.qos.diff, TimeString(e.qos.timestamp))
 	}

@@ -21,6 +21,8 @@ const (
 	MessageStreamStatus MessageType = 1 << 13 // a streaming thread was created, entered or left
 	MessageApplication  MessageType = 1 << 14 // an application message
 	MessageElement      MessageType = 1 << 15 // an element-specific message (a queue's overrun, an upload, ...)
+	MessageSegmentStart MessageType = 1 << 16 // a source started a segment seek (internal to bins)
+	MessageSegmentDone  MessageType = 1 << 17 // a segment seek has played to its end: seek again, or stop
 	MessageLatency      MessageType = 1 << 19 // latency changed: the pipeline must recalculate it
 	MessageAsyncStart   MessageType = 1 << 20 // an element began an async state change (internal to bins)
 	MessageAsyncDone    MessageType = 1 << 21 // an async state change finished
@@ -61,6 +63,10 @@ func (t MessageType) String() string {
 		return "qos"
 	case MessageResetTime:
 		return "reset-time"
+	case MessageSegmentStart:
+		return "segment-start"
+	case MessageSegmentDone:
+		return "segment-done"
 	case MessageStreamStart:
 		return "stream-start"
 	}
@@ -110,6 +116,11 @@ type Message struct {
 
 	// MessageNewClock.
 	Clock Clock
+
+	// MessageSegmentStart and MessageSegmentDone: where the segment
+	// starts or ended, in Format.
+	Format   Format
+	Position time.Duration
 }
 
 func newMessage(t MessageType, src Element) *Message {
@@ -173,6 +184,24 @@ func NewAsyncDoneMessage(src Element, runningTime time.Duration) *Message {
 func NewResetTimeMessage(src Element, runningTime time.Duration) *Message {
 	m := newMessage(MessageResetTime, src)
 	m.RunningTime = runningTime
+	return m
+}
+
+// NewSegmentStartMessage says src began playing a segment seek at position
+// (gst_message_new_segment_start). Bins keep it to themselves and post
+// SEGMENT_DONE once every source that started one has finished it.
+func NewSegmentStartMessage(src Element, format Format, position time.Duration) *Message {
+	m := newMessage(MessageSegmentStart, src)
+	m.Format, m.Position = format, position
+	return m
+}
+
+// NewSegmentDoneMessage says src has played a segment seek up to position
+// (gst_message_new_segment_done): the application seeks again, with
+// SeekFlagSegment and without a flush, to loop without a gap.
+func NewSegmentDoneMessage(src Element, format Format, position time.Duration) *Message {
+	m := newMessage(MessageSegmentDone, src)
+	m.Format, m.Position = format, position
 	return m
 }
 
