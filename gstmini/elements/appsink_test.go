@@ -305,3 +305,25 @@ func TestAppSink_SignalsNeedEmitSignals(t *testing.T) {
 		t.Errorf("new-sample notifications = %q; want %q (no signal while emit-signals=false; a callback replaces the signal)", log, want)
 	}
 }
+
+// TestAppSink_NullEndsTheWaitOnEOS: EOS waiting for the application to
+// pull (wait-on-eos) holds the streaming goroutine; going to NULL must end
+// the wait promptly, without the EOS callback.
+func TestAppSink_NullEndsTheWaitOnEOS(t *testing.T) {
+	sink, h := newAppSinkHarness(t, nil)
+	var eosCalls atomic.Int64
+	sink.SetCallbacks(AppSinkCallbacks{EOS: func(*AppSink) { eosCalls.Add(1) }})
+	h.Push(bufAt(4, 0, gstmini.ClockTimeNone))
+	pushed := make(chan bool, 1)
+	go func() { pushed <- h.PushEvent(gstmini.NewEOSEvent()) }()
+	select {
+	case <-pushed:
+		t.Fatalf("EOS returned with a sample unpulled; want it to wait (wait-on-eos)")
+	default:
+	}
+	h.Teardown() // fails the test if NULL does not come within the watchdog
+	within(t, pushed, "the EOS push returning after NULL")
+	if n := eosCalls.Load(); n != 0 {
+		t.Errorf("EOS callback ran %d times after a shutdown during the wait; want 0", n)
+	}
+}
