@@ -64,9 +64,10 @@ func TestCameraCapturesOnlyInPlaying(t *testing.T) {
 	assert.Equal(t, slot(1, 30), id.Time(),
 		"the first clock wait in PLAYING is the camera's, for the end of frame 0's exposure at running time 33.333333 ms")
 	r.step("the display's wait for frame 0")
-	require.Eventually(t, func() bool { return len(disp.Renderings()) == 1 }, watchdog, time.Millisecond,
-		"frame 0 must reach the display once the pipeline plays")
-	assert.Equal(t, time.Duration(0), disp.Renderings()[0].PTS)
+	r.settle("after frame 0, the camera waits for frame 1's exposure")
+	rs := disp.Renderings()
+	require.Len(t, rs, 1, "frame 0 must reach the display once the pipeline plays; renderings:\n%s", renderingsString(rs))
+	assert.Equal(t, time.Duration(0), rs[0].PTS)
 }
 
 func TestCameraPausedAgainAnswersNoPrerollAndStopsCapturing(t *testing.T) {
