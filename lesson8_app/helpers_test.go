@@ -2,6 +2,7 @@ package appbridge
 
 import (
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -70,3 +71,32 @@ func slot(n, fps int) time.Duration {
 }
 
 func flowName(r gstmini.FlowReturn) string { return fmt.Sprint(r) }
+
+// waitUntilBlockedIn waits until a goroutine is blocked (on a condition
+// variable, a channel, a lock...) inside the function named fn, as the
+// goroutine dump shows it, and returns returned false; if the call
+// delivers on done first, without blocking, it returns that value and
+// returned true. It fails t after the watchdog. It reads runtime.Stack in a
+// loop, yielding in between: no sleep, and no guess about the scheduler.
+func waitUntilBlockedIn[T any](t *testing.T, fn string, done <-chan T) (v T, returned bool) {
+	t.Helper()
+	deadline := time.Now().Add(watchdog)
+	buf := make([]byte, 1<<20)
+	for time.Now().Before(deadline) {
+		select {
+		case v := <-done:
+			return v, true
+		default:
+		}
+		n := runtime.Stack(buf, true)
+		for _, g := range strings.Split(string(buf[:n]), "\n\n") {
+			header, _, _ := strings.Cut(g, "\n")
+			if strings.Contains(g, fn+"(") && !strings.Contains(header, "[running]") && !strings.Contains(header, "[runnable]") {
+				return v, false
+			}
+		}
+		runtime.Gosched()
+	}
+	t.Errorf("no goroutine blocked in %s within %v of real time", fn, watchdog)
+	return v, false
+}

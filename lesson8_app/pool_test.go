@@ -51,11 +51,9 @@ func TestPoolAcquireWaitsWhileAllAreOut(t *testing.T) {
 	}
 	third := acquireAsync(p)
 	defer p.SetFlushing(true) // whatever happens, free the waiting goroutine
-	select {
-	case got := <-third:
+	if got, returned := waitUntilBlockedIn(t, ".(*Pool).Acquire", third); returned {
 		t.Fatalf("third Acquire of a pool of 2 with both out returned %v, %s; want it to wait until one comes back\n"+
 			"hint: while max buffers are out, wait (sync.Cond) instead of allocating (README: Step 4)", got.buf, got.ret)
-	default:
 	}
 	a.PTS = 5 * sec
 	p.Release(a)
@@ -78,6 +76,9 @@ func TestPoolFlushingWakesAWaitingAcquire(t *testing.T) {
 	p := NewPool(64, 1)
 	held := mustAcquire(t, p, "Acquire of a pool of 1")
 	waiting := acquireAsync(p)
+	if got, returned := waitUntilBlockedIn(t, ".(*Pool).Acquire", waiting); returned {
+		t.Fatalf("Acquire of a pool of 1 with its buffer out returned %v, %s; want it to wait\nhint: README: Step 4", got.buf, got.ret)
+	}
 	p.SetFlushing(true)
 	got, ok := within(t, waiting, "the Acquire waiting for a buffer returning on SetFlushing(true)")
 	if !ok {
