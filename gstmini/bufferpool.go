@@ -58,6 +58,7 @@ type BufferPool struct {
 	free        []*Buffer
 	allocated   int // priv->cur_buffers: buffers alive, in the pool or out
 	outstanding int // buffers out (acquired and not yet released)
+	waiting     int // AcquireBuffer calls waiting for a buffer to come back
 	active      bool
 	flushing    bool
 }
@@ -202,7 +203,9 @@ func (p *BufferPool) AcquireBuffer(flags AcquireFlags) (*Buffer, FlowReturn) {
 		if flags&AcquireFlagDontWait != 0 {
 			return nil, FlowEOS
 		}
+		p.waiting++
 		p.cond.Wait()
+		p.waiting--
 	}
 }
 
@@ -239,7 +242,9 @@ func (p *BufferPool) release(b *Buffer) {
 	if p.outstanding == 0 && !p.active {
 		p.stopLocked()
 	}
-	p.cond.Broadcast()
+	if p.waiting > 0 { // no wake-up to pay for on every buffer when nobody waits
+		p.cond.Broadcast()
+	}
 }
 
 // stopLocked frees the buffers in the pool (default_stop, gstbufferpool.c:404).
