@@ -8,8 +8,12 @@
 #
 # Environment:
 #   BENCH_BUFFERS   buffers per launch run (default 1000000)
-#   BENCH_REPEAT    runs per launch line; the median wall time and the
-#                   highest peak RSS are reported (default 3)
+#   BENCH_REPEAT    runs per launch line and tool, gstmini-launch and
+#                   gst-launch-1.0 alternating; the median wall time and the
+#                   highest peak RSS are reported (default 5)
+#   BENCH_PLOT      where to write the SVG plot of ns per buffer against
+#                   chain length and queue count (default docs/benchmarks.svg;
+#                   "" for none)
 #   BENCH_SKIP_GO=1 skip the Go benchmarks
 #   GSTMINI_LAUNCH  path of a gstmini-launch binary; by default the one on
 #                   PATH, else one built from ./cmd/gstmini-launch, else the
@@ -21,7 +25,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 buffers="${BENCH_BUFFERS:-1000000}"
-repeat="${BENCH_REPEAT:-3}"
+repeat="${BENCH_REPEAT:-5}"
+plot="${BENCH_PLOT-docs/benchmarks.svg}"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
@@ -79,38 +84,74 @@ run() {
 	echo "$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }') $rss"
 }
 
-# measure LABEL TOOL DESCRIPTION: one table row from BENCH_REPEAT runs.
-measure() {
-	local label="$1" tool="$2" desc="$3" walls=() rss=0 r w k
-	for _ in $(seq "$repeat"); do
-		r="$(run "$tool" "$desc")"
-		if [ "$r" = fail ]; then
-			echo "| \`$desc\` | $label | failed: $(tail -n 1 "$tmp/out.txt") | | |"
-			return
-		fi
-		w="${r% *}" k="${r#* }"
-		walls+=("$w")
-		if [ "$k" != n/a ] && [ "$k" -gt "$rss" ]; then rss="$k"; fi
+# median of the numbers on stdin.
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
+
+# chain ELEMENT K: " ! ELEMENT" K times.
+chain() { local out="" i; for ((i = 0; i < $2; i++)); do out="$out ! $1"; done; echo "$out"; }
+
+# tee_branches B: B branches of a tee named t, a queue and a fakesink each.
+tee_branches() { local out="" i; for ((i = 0; i < $1; i++)); do out="$out t. ! queue ! fakesink sync=false"; done; echo "$out"; }
+
+# row SERIES N LABEL DESCRIPTION: runs both launchers alternately
+# BENCH_REPEAT times on DESCRIPTION, prints a table row named LABEL and
+# appends "series n tool ns_per_buffer" lines to the plot data.
+row() {
+	local series="$1" n="$2" label="$3" desc="$4" i r tool
+	local -A walls rss
+	walls[gstmini]="" walls[gst]="" rss[gstmini]=0 rss[gst]=0
+	for ((i = 0; i < repeat; i++)); do
+		for tool in gstmini gst; do
+			local bin="$launch"
+			[ "$tool" = gst ] && bin="$gst"
+			[ -z "$bin" ] && continue
+			r="$(run "$bin" "$desc")"
+			if [ "$r" = fail ]; then
+				echo "| $label | $tool failed: $(tail -n 1 "$tmp/out.txt") | | | | |"
+				return
+			fi
+			walls[$tool]="${walls[$tool]} ${r% *}"
+			local k="${r#* }"
+			if [ "$k" != n/a ] && [ "$k" -gt "${rss[$tool]}" ]; then rss[$tool]="$k"; fi
+		done
 	done
-	w="$(printf '%s\n' "${walls[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')"
-	[ -z "$timev" ] && rss="n/a" || rss="$(awk -v k="$rss" 'BEGIN { printf "%.1f MiB", k / 1024 }')"
-	echo "| \`$desc\` | $label | $w s | $(awk -v n="$buffers" -v w="$w" 'BEGIN { printf "%.0f", n / w }') | $rss |"
+	local wm wg nsm nsg ratio="" mm mg
+	wm="$(printf '%s\n' ${walls[gstmini]} | median)"
+	wg="$(printf '%s\n' ${walls[gst]} | median)"
+	nsm="$( [ -n "$wm" ] && awk -v w="$wm" -v b="$buffers" 'BEGIN { printf "%.0f", w * 1e9 / b }')"
+	nsg="$( [ -n "$wg" ] && awk -v w="$wg" -v b="$buffers" 'BEGIN { printf "%.0f", w * 1e9 / b }')"
+	[ -n "$wm" ] && [ -n "$wg" ] && ratio="$(awk -v a="$wm" -v b="$wg" 'BEGIN { printf "%.2f×", a / b }')"
+	mm="$( [ -z "$timev" ] && echo n/a || awk -v k="${rss[gstmini]}" 'BEGIN { printf "%.1f MiB", k / 1024 }')"
+	mg="$( [ -z "$timev" ] && echo n/a || awk -v k="${rss[gst]}" 'BEGIN { printf "%.1f MiB", k / 1024 }')"
+	echo "| $label | ${wm:--} s | ${wg:--} s | $ratio | ${nsm:--} / ${nsg:--} | $mm / $mg |"
+	[ -n "$nsm" ] && echo "$series $n gstmini-launch $nsm" >>"$tmp/plot.tsv"
+	[ -n "$nsg" ] && echo "$series $n gst-launch-1.0 $nsg" >>"$tmp/plot.tsv"
+	return 0
 }
 
-echo "## Launch lines ($buffers buffers, median of $repeat runs)"
+echo "## Launch lines (N = $buffers buffers, median of $repeat runs, the two launchers alternating)"
 echo
 if [ -z "$launch" ] && [ -z "$gst" ]; then
 	echo "Neither gstmini-launch nor gst-launch-1.0 is available: skipped."
 	exit 0
 fi
-[ -z "$launch" ] && echo "gstmini-launch not found (cmd/gstmini-launch absent): gstmini rows skipped." && echo
-[ -z "$gst" ] && echo "gst-launch-1.0 not found (gstreamer1.0-tools): GStreamer rows skipped." && echo
-echo "| Pipeline | Tool | Wall time | Buffers/s | Peak RSS |"
-echo "|---|---|---:|---:|---:|"
-for desc in "fakesrc num-buffers=$buffers ! fakesink sync=false" \
-	"fakesrc num-buffers=$buffers ! queue ! fakesink sync=false"; do
-	[ -n "$launch" ] && measure gstmini-launch "$launch" "$desc"
-	[ -n "$gst" ] && measure gst-launch-1.0 "$gst" "$desc"
-done
+[ -z "$launch" ] && echo "gstmini-launch not found (cmd/gstmini-launch absent): gstmini columns empty." && echo
+[ -z "$gst" ] && echo "gst-launch-1.0 not found (gstreamer1.0-tools): GStreamer columns empty." && echo
+echo "| Pipeline | gstmini-launch | gst-launch-1.0 | ratio | ns/buffer (gstmini / gst) | peak RSS (gstmini / gst) |"
+echo "|---|---:|---:|---:|---:|---:|"
+src="fakesrc num-buffers=$buffers"
+sink="fakesink sync=false"
+: >"$tmp/plot.tsv"
+row direct 0 '`fakesrc ! fakesink`' "$src ! $sink"
+for k in 1 4 16; do row queues "$k" "\`fakesrc ! queue ! fakesink\` with $k queue(s) in a row" "$src$(chain queue "$k") ! $sink"; done
+for k in 1 10 100; do row identity "$k" "\`fakesrc ! identity ! fakesink\` with $k identity element(s)" "$src$(chain identity "$k") ! $sink"; done
+for b in 2 8; do row tee "$b" "\`fakesrc ! tee\` with $b branches \`queue ! fakesink\`" "$src ! tee name=t$(tee_branches "$b")"; done
 echo
-echo "Wall time includes process start-up and the state changes (gst-launch-1.0 -q, gstmini-launch -q)."
+echo "Every fakesrc has num-buffers=N, every fakesink sync=false; the launch lines are the same"
+echo "strings for both tools. Wall time includes process start-up and the state changes"
+echo "(gst-launch-1.0 -q, gstmini-launch -q); ns/buffer is wall time over N."
+if [ -n "$plot" ] && [ -s "$tmp/plot.tsv" ]; then
+	go run ./scripts/benchplot -o "$plot" -buffers "$buffers" <"$tmp/plot.tsv"
+	echo
+	echo "Plot: $plot"
+fi
