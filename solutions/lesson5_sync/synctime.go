@@ -82,11 +82,12 @@ type Latency struct {
 // gstbin.c:2730): each sink waits that much longer, so the slowest branch
 // has its data in time and all sinks stay together.
 //
-// Worked example: a 30 fps camera's sink answers {live, 53.3 ms, 53.3 ms}
-// (a frame plus the sink's 20 ms processing-deadline), a 50 Hz
-// microphone's sink with render-delay 100 ms answers {live, 140 ms, 140 ms},
-// a file branch {not live, 0, none}: the result is {live, 140 ms, 53.3 ms},
-// and GStreamer warns that max < min (gstbin.c:2754).
+// Worked example: a 30 fps camera's sink answers {live, 33.3 ms, 33.3 ms}
+// (one frame; the sink's 20 ms processing-deadline does not fit under the
+// camera's maximum of one frame), a 50 Hz microphone's sink with
+// render-delay 100 ms answers {live, 120 ms, 120 ms}, a file branch {not
+// live, 0, none}: the result is {live, 120 ms, 33.3 ms}, and GStreamer warns
+// that max < min (gst_bin_do_latency_func, gstbin.c:2754).
 func CombineLatency(answers []Latency) Latency {
 	out := Latency{Max: gstmini.ClockTimeNone}
 	for _, a := range answers {
