@@ -249,23 +249,33 @@ func (id *Identity) chain(buf *gstmini.Buffer) gstmini.FlowReturn {
 	case runPTS != gstmini.ClockTimeNone:
 		rt = runPTS
 	}
+	syncing := id.sync && id.segment.Format == gstmini.FormatTime
+	restamp := id.singleSegment && id.segment.Format == gstmini.FormatTime
+	if !syncing {
+		// Nothing can fail from here on: count the buffer now rather than
+		// take the lock again (the common case of a chain of identities).
+		id.buffers++
+		id.bytes += uint64(buf.Size())
+	}
 	id.mu.Unlock()
 	if handoff != nil {
 		handoff(buf)
 	}
-	if ret := id.doSync(rt); ret != gstmini.FlowOK {
-		buf.Unref()
-		return ret
+	if syncing {
+		if ret := id.doSync(rt); ret != gstmini.FlowOK {
+			buf.Unref()
+			return ret
+		}
+		id.mu.Lock()
+		id.buffers++
+		id.bytes += uint64(buf.Size())
+		id.mu.Unlock()
 	}
-	id.mu.Lock()
-	if id.singleSegment && id.segment.Format == gstmini.FormatTime {
+	if restamp {
 		buf = buf.MakeWritable()
 		buf.PTS, buf.DTS = runPTS, runDTS
 		buf.Offset, buf.OffsetEnd = gstmini.BufferOffsetNone, gstmini.BufferOffsetNone
 	}
-	id.buffers++
-	id.bytes += uint64(buf.Size())
-	id.mu.Unlock()
 	return id.srcpad.Push(buf)
 }
 
