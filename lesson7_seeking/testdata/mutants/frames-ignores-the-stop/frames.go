@@ -1,0 +1,68 @@
+// mutant: NextFrame plays to the end of the file, whatever the segment stop
+package seeking
+
+import (
+	"time"
+
+	"github.com/gstmini/workbook/gstmini"
+)
+
+// NextFrame returns the next buffer of seg, a TIME segment of a clip cut
+// into frames of length frame, and moves seg.Position past it. It is the
+// part of gst_base_src_loop (gstbasesrc.c:2834 at 1.22.0) and of a
+// demuxer that decides what comes next. ok is false when the segment is
+// done; seg is then unchanged.
+//
+// The end is seg.Stop, or seg.Duration when Stop is ClockTimeNone (the end
+// of the file). Forwards (Rate > 0) the buffer starts at the position and
+// lasts a frame, cut short at the end:
+//
+//	pts = Position, duration = min(frame, end - pts), Position = pts + duration
+//	done when Position >= end
+//
+// Backwards (Rate < 0) the buffer ends at the position, and the position
+// moves down to its start, never below seg.Start:
+//
+//	pts = max(Position - frame, Start), duration = Position - pts, Position = pts
+//	done when Position <= Start
+//
+// The rate never changes the timestamps: a buffer's PTS is where it is in
+// the clip. Playing faster or slower is the sinks' business: they divide
+// running time by |Rate| (Segment.ToRunningTime).
+//
+// Worked example, frame 100 ms: seg [200 ms, 450 ms] forwards from 200 ms
+// gives 200 (100), 300 (100), 400 (50), then done; backwards from 450 ms
+// gives 350 (100), 250 (100), 200 (50), then done.
+func NextFrame(seg *gstmini.Segment, frame time.Duration) (pts, duration time.Duration, ok bool) {
+	if seg.Rate < 0 {
+		if seg.Position <= seg.Start {
+			return 0, 0, false
+		}
+		pts = max(seg.Position-frame, seg.Start)
+		duration = seg.Position - pts
+		seg.Position = pts
+		return pts, duration, true
+	}
+	end := seg.Duration
+	if end != gstmini.ClockTimeNone && seg.Position >= end {
+		return 0, 0, false
+	}
+	pts, duration = seg.Position, frame
+	if end != gstmini.ClockTimeNone {
+		duration = min(frame, end-pts)
+	}
+	seg.Position = pts + duration
+	return pts, duration, true
+}
+
+// EndOfSegment returns the event a source pushes when NextFrame says seg is
+// done (the "pause" label of gst_base_src_loop, gstbasesrc.c:3087): for a
+// segment seek (SegmentFlagSegment in seg.Flags) a segment-done event with
+// seg's format and position, so that the application can seek again and
+// the stream goes on; otherwise EOS, the end of the stream.
+func EndOfSegment(seg *gstmini.Segment) *gstmini.Event {
+	if seg.Flags&gstmini.SegmentFlagSegment != 0 {
+		return gstmini.NewSegmentDoneEvent(seg.Format, seg.Position)
+	}
+	return gstmini.NewEOSEvent()
+}
