@@ -2,6 +2,7 @@ package trace
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
 
@@ -89,6 +90,17 @@ func roundView(v View) View {
 		for _, s := range l.Spans {
 			l2.Spans = append(l2.Spans, LaneSpan{State: s.State, Start: s.Start.Round(1000), End: s.End.Round(1000)})
 		}
+		// Rounding can make spans that differed by nanoseconds equal:
+		// order them again, as viewOf does.
+		slices.SortStableFunc(l2.Spans, func(a, b LaneSpan) int {
+			if a.Start != b.Start {
+				return cmpDuration(a.Start, b.Start)
+			}
+			if a.End != b.End {
+				return cmpDuration(b.End, a.End)
+			}
+			return strings.Compare(a.State, b.State)
+		})
 		out.Lanes = append(out.Lanes, l2)
 	}
 	out.Queues = nil
@@ -105,6 +117,15 @@ func roundView(v View) View {
 			m.TS = m.TS.Round(1000)
 			o = append(o, m)
 		}
+		slices.SortStableFunc(o, func(a, b Mark) int {
+			if a.TS != b.TS {
+				return cmpDuration(a.TS, b.TS)
+			}
+			if a.Kind != b.Kind {
+				return strings.Compare(a.Kind, b.Kind)
+			}
+			return strings.Compare(a.Element, b.Element)
+		})
 		return o
 	}
 	out.Drops, out.Marks = roundMarks(v.Drops), roundMarks(v.Marks)
