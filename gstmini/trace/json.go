@@ -84,6 +84,16 @@ func (t *Tracer) WriteJSON(w io.Writer) error {
 		if ev.Cat == CatChain {
 			je.Args = map[string]any{"pad": ev.Pad, "pts": gstmini.TimeString(ev.PTS), "size": ev.Size, "flow": ev.Flow.String()}
 		}
+		if ev.Cat == CatClock && ev.Phase == Span {
+			// How many chain calls were open: 0 is a source's capture wait.
+			// ReadJSON needs it where spans of zero length (a test clock)
+			// leave containment ambiguous.
+			args := map[string]any{"depth": ev.Depth}
+			for k, v := range je.Args {
+				args[k] = v
+			}
+			je.Args = args
+		}
 		if ev.Element != "" && ev.Phase != Counter {
 			args := map[string]any{"element": ev.Element}
 			for k, v := range je.Args {

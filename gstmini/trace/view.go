@@ -202,8 +202,9 @@ func cmpDuration(a, b time.Duration) int { return int(min(max(a-b, -1), 1)) }
 // ReadJSON reads a trace written by WriteJSON and arranges it as a View.
 // It needs only what WriteJSON writes: thread names from the metadata,
 // spans, instants and counters with their categories and arguments. (A
-// clock wait outside any chain or event span of its goroutine is a
-// source's capture wait.) Events of other traces, of other categories or
+// clock wait at depth 0 — outside any chain call of its goroutine — is a
+// source's capture wait; for traces written before WriteJSON recorded the
+// depth, containment in the goroutine's chain spans decides.) Events of other traces, of other categories or
 // phases, are ignored; a file that is not trace-event JSON is an error.
 func ReadJSON(r io.Reader) (View, error) {
 	var file struct {
@@ -234,8 +235,12 @@ func ReadJSON(r io.Reader) (View, error) {
 			if je.Dur == nil {
 				continue
 			}
-			events = append(events, Event{Phase: Span, Cat: je.Cat, Name: je.Name, Thread: je.TID, TS: ts,
-				Dur: time.Duration(*je.Dur * float64(time.Microsecond)), Element: str("element"), Pad: str("pad")})
+			ev := Event{Phase: Span, Cat: je.Cat, Name: je.Name, Thread: je.TID, TS: ts,
+				Dur: time.Duration(*je.Dur * float64(time.Microsecond)), Element: str("element"), Pad: str("pad"), Depth: -1}
+			if d, ok := je.Args["depth"].(float64); ok {
+				ev.Depth = int(d)
+			}
+			events = append(events, ev)
 		case string(Instant):
 			ev := Event{Phase: Instant, Cat: je.Cat, Name: je.Name, Thread: je.TID, TS: ts, Element: str("element")}
 			if je.Cat == CatDrop {
@@ -262,10 +267,13 @@ func ReadJSON(r io.Reader) (View, error) {
 		if ev.Phase != Span || ev.Cat != CatClock {
 			continue
 		}
-		for _, s := range open[ev.Thread] {
-			if s[0] <= ev.TS && ev.TS+ev.Dur <= s[1] {
-				events[i].Depth = 1
-				break
+		if ev.Depth < 0 { // a trace without depths: inside a chain span or not
+			events[i].Depth = 0
+			for _, s := range open[ev.Thread] {
+				if s[0] <= ev.TS && ev.TS+ev.Dur <= s[1] {
+					events[i].Depth = 1
+					break
+				}
 			}
 		}
 		if events[i].Depth == 0 {
