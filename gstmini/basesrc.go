@@ -304,7 +304,7 @@ func (s *BaseSrc) loop(task *Task) {
 	}
 	// The end of the segment: its stop going forwards, its start going
 	// backwards, where every buffer is DISCONT (gst_base_src_loop,
-	// gstbasesrc.c:2983).
+	// gstbasesrc.c:2996).
 	eos := false
 	if s.segment.Rate >= 0 {
 		if s.segment.Stop != ClockTimeNone && s.segment.Position >= s.segment.Stop {
@@ -404,7 +404,7 @@ func (s *BaseSrc) waitPlayingLocked() FlowReturn {
 var ErrInternalDataStream = errors.New("internal data stream error")
 
 // pause ends streaming for now (the "pause" label of gst_base_src_loop,
-// gstbasesrc.c:3087): at the end of a segment played with SeekFlagSegment
+// gstbasesrc.c:3081): at the end of a segment played with SeekFlagSegment
 // it posts SEGMENT_DONE and pushes a segment-done event; any other EOS
 // pushes an EOS event; a fatal result posts an ERROR and pushes EOS;
 // FLUSHING just pauses. The events carry the last seek's seqnum.

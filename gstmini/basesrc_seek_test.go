@@ -253,7 +253,7 @@ func TestBaseSrcFlushingSeekFlushesAndSendsASegmentWithTheSeeksSeqnum(t *testing
 // TestBaseSrcReverseSeekPlaysBackwardsAndEndsAtTheStart: with rate -1 the
 // segment's position starts at the stop and goes down; every buffer is
 // DISCONT, and the stream ends when the position reaches the start
-// (gst_base_src_loop, gstbasesrc.c:2983).
+// (gst_base_src_loop, gstbasesrc.c:2996).
 func TestBaseSrcReverseSeekPlaysBackwardsAndEndsAtTheStart(t *testing.T) {
 	src := newReverseSrc("src")
 	sink := newLogSink("sink")

@@ -115,7 +115,7 @@ func (s *FileSrc) Segment() gstmini.Segment {
 // applications and elements can tell which seek they belong to) and marks
 // the next buffer DISCONT. For a segment seek (SegmentFlagSegment) it
 // posts SEGMENT_START, which the pipeline keeps, to post SEGMENT_DONE once
-// every source has finished (gst_base_src_perform_seek, gstbasesrc.c:1812).
+// every source has finished (gst_base_src_perform_seek, gstbasesrc.c:1821).
 // Call it holding the stream lock.
 func (s *FileSrc) UseSegment(seg gstmini.Segment, seqnum uint32) {
 	s.mu.Lock()

@@ -58,7 +58,7 @@ func NextFrame(seg *gstmini.Segment, frame time.Duration) (pts, duration time.Du
 }
 
 // EndOfSegment returns the event a source pushes when NextFrame says seg is
-// done (the "pause" label of gst_base_src_loop, gstbasesrc.c:3087): for a
+// done (the "pause" label of gst_base_src_loop, gstbasesrc.c:3081): for a
 // segment seek (SegmentFlagSegment in seg.Flags) a segment-done event with
 // seg's format and position, so that the application can seek again and
 // the stream goes on; otherwise EOS, the end of the stream.
