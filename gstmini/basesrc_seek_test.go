@@ -338,3 +338,16 @@ func TestBinAnswersPositionAndDurationWithTheLargestSinkAnswer(t *testing.T) {
 	assert.Equal(t, gstmini.ClockTimeNone, q.Value(), "one unknown duration makes the pipeline's unknown")
 	assert.False(t, p.Query(gstmini.NewDurationQuery(gstmini.FormatBytes)), "nobody answers in bytes")
 }
+
+// TestBaseSrcRefusesASeekInAnotherFormat: gstmini's BaseSrc has no
+// prepare_seek_segment conversion; a seek in another format than the
+// segment's is refused with a WARNING, before anything is flushed.
+func TestBaseSrcRefusesASeekInAnotherFormat(t *testing.T) {
+	src := newReverseSrc("src")
+	sink := newLogSink("sink")
+	p := startPipeline(t, src, sink, gstmini.StatePaused)
+	assert.False(t, p.Seek(1, gstmini.FormatBytes, gstmini.SeekFlagFlush, gstmini.SeekTypeSet, 100, gstmini.SeekTypeNone, gstmini.ClockTimeNone))
+	m := popWithin(t, p, gstmini.MessageWarning)
+	assert.Contains(t, m.Err.Error(), "seek refused")
+	assert.NotContains(t, sink.Log(), "flush-start", "nothing was flushed")
+}
