@@ -524,16 +524,21 @@ func (b *Bin) HandleQuery(q *Query) bool {
 }
 
 // QueryLatency asks every sink for the latency of its upstream and combines
-// the answers as gst_bin_query does: live if any is live, the largest
-// minimum, the smallest maximum.
+// the answers as gst_bin_query does (bin_query_latency_fold,
+// gst/gstbin.c:4140 at 1.22.0): live if any is live, the largest minimum and
+// the smallest maximum of the live answers. ok is false as soon as one sink
+// cannot answer — the whole query fails, and RecalculateLatency then
+// configures nothing — and true for a bin without sinks, whose answer is
+// {not live, 0, none} (default_return TRUE for the latency query,
+// gst_bin_query, :4284).
 func (b *Bin) QueryLatency() (live bool, min, max time.Duration, ok bool) {
-	min, max = 0, ClockTimeNone
+	min, max, ok = 0, ClockTimeNone, true
 	for _, s := range b.Sinks() {
 		q := NewLatencyQuery()
 		if !s.Base().Query(q) {
-			continue
+			ok = false
+			continue // the fold goes on, but the result is FALSE
 		}
-		ok = true
 		l, mn, mx := q.Latency()
 		if l {
 			live = true

@@ -277,12 +277,18 @@ func TestAppSrc_EndOfStreamAfterTheQueuedBuffers(t *testing.T) {
 			b.Unref()
 		}
 	}
+	// The streaming goroutine sends EOS right after the second buffer:
+	// wait for it (PullEvent), not only look (TryPullEvent).
 	var types []string
-	for ev := h.TryPullEvent(); ev != nil; ev = h.TryPullEvent() {
+	for len(types) == 0 || types[len(types)-1] != gstmini.EventEOS.String() {
+		ev := h.PullEvent() // fails the test if EOS never comes
+		if ev == nil {
+			break
+		}
 		types = append(types, ev.Type().String())
 	}
-	if len(types) == 0 || types[len(types)-1] != gstmini.EventEOS.String() {
-		t.Errorf("events out of appsrc = %v; want the last to be eos", types)
+	if h.BuffersInQueue() != 0 {
+		t.Errorf("a buffer came out after EOS (events %v)", types)
 	}
 }
 
