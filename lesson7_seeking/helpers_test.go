@@ -239,6 +239,13 @@ func withQueue(r *rig) {
 // which unblocks whatever your code left waiting.
 func newRig(t *testing.T, opts ...rigOption) *rig {
 	t.Helper()
+	// Every pipeline test needs Step 1: a source that cannot say which
+	// frame comes next never prerolls, and the test would only find out
+	// when its watchdog fires.
+	if _, _, ok := NextFrame(gstmini.NewSegment(), 100*time.Millisecond); !ok {
+		t.Fatalf("NextFrame(a default segment, 100 ms frames) gives no frame, so the source can produce nothing and this pipeline test cannot run.\n" +
+			"hint: do README Step 1 first (TestNextFrame...): from position 0 the first frame is PTS 0, duration 100 ms")
+	}
 	r := &rig{p: gstmini.NewPipeline("pipeline"), src: NewFileSrc("src"), sink: newRecSink("sink")}
 	for _, o := range opts {
 		o(r)
