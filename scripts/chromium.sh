@@ -12,15 +12,7 @@ for c in chromium chromium-browser google-chrome google-chrome-stable; do
 	fi
 done
 
-as_root() {
-	if [ "$(id -u)" -eq 0 ]; then
-		"$@"
-	elif command -v sudo >/dev/null 2>&1; then
-		sudo "$@"
-	else
-		return 1
-	fi
-}
+. "$(dirname "$0")/lib.sh" # as_root
 
 start=$(date +%s)
 if as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends chromium >/dev/null; then

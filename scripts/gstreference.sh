@@ -23,16 +23,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-as_root() {
-	if [ "$(id -u)" -eq 0 ]; then
-		"$@"
-	elif command -v sudo >/dev/null 2>&1; then
-		sudo "$@"
-	else
-		echo "gstreference: need root (or sudo) to run: $*" >&2
-		return 1
-	fi
-}
+. scripts/lib.sh # as_root (the script runs from the repository root)
 
 need=()
 if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists gstreamer-1.0; then
