@@ -2,6 +2,7 @@ package gstmini
 
 import (
 	"sync"
+	"sync/atomic"
 )
 
 // TaskState is the state of a Task (GstTaskState).
@@ -45,6 +46,7 @@ type Task struct {
 
 	mu      sync.Mutex
 	state   TaskState
+	running atomic.Bool   // state == TaskStarted, read by the loop without mu
 	changed chan struct{} // closed and replaced on every state change
 	done    chan struct{} // closed when the goroutine exits; nil if none
 }
@@ -62,6 +64,7 @@ func (t *Task) State() TaskState {
 
 func (t *Task) setStateLocked(s TaskState) {
 	t.state = s
+	t.running.Store(s == TaskStarted)
 	close(t.changed)
 	t.changed = make(chan struct{})
 }
@@ -107,6 +110,13 @@ func (t *Task) run(done chan struct{}) {
 	t.lock.Lock()
 	defer t.lock.Unlock()
 	for {
+		if t.running.Load() {
+			// The common case, once per buffer: no lock to see that nothing
+			// changed. A Pause or Stop stores false before it returns, so
+			// the next iteration takes the slow path.
+			t.fn(t)
+			continue
+		}
 		t.mu.Lock()
 		for t.state == TaskPaused {
 			ch := t.changed
