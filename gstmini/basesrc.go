@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -50,6 +51,7 @@ type BaseSrc struct {
 	mu             sync.Mutex // GST_LIVE_LOCK and the object lock
 	cond           *sync.Cond // live_running and flushing changes
 	live           bool
+	liveNow        atomic.Bool // live, for IsLive without the lock (sources ask it per buffer)
 	liveRunning    bool
 	flushing       bool
 	numBuffers     int64
@@ -108,15 +110,12 @@ func (s *BaseSrc) SrcPad() *Pad { return s.srcpad }
 func (s *BaseSrc) SetLive(live bool) {
 	s.mu.Lock()
 	s.live = live
+	s.liveNow.Store(live)
 	s.mu.Unlock()
 }
 
 // IsLive reports whether the source is live.
-func (s *BaseSrc) IsLive() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.live
-}
+func (s *BaseSrc) IsLive() bool { return s.liveNow.Load() }
 
 // SetFormat sets the format of the segment the source announces
 // (gst_base_src_set_format): TIME, or BYTES as fakesrc uses.
@@ -333,9 +332,11 @@ func (s *BaseSrc) loop(task *Task) {
 	}
 	// A seek performed while the buffer was pushed configured a new
 	// segment: that one plays on (basesrc_seek_on_last_buffer).
-	s.mu.Lock()
-	eos = eos && !s.segmentPending
-	s.mu.Unlock()
+	if eos {
+		s.mu.Lock()
+		eos = !s.segmentPending
+		s.mu.Unlock()
+	}
 	if eos {
 		s.pause(task, FlowEOS)
 	}
