@@ -304,6 +304,7 @@ func (s *FakeSrc) create(offset uint64, _ int) (*gstmini.Buffer, gstmini.FlowRet
 		handoff = nil
 	}
 	bytesSent := s.bytesSent
+	s.bytesSent += uint64(size) // counted here: one lock section per buffer
 	s.mu.Unlock()
 
 	buf := pool.Acquire()
@@ -315,12 +316,16 @@ func (s *FakeSrc) create(offset uint64, _ int) (*gstmini.Buffer, gstmini.FlowRet
 	buf.Offset = offset
 
 	ts := gstmini.ClockTimeNone
-	clock := s.Clock()
+	live := s.IsLive()
+	var clock gstmini.Clock
+	if syncOn || (dataRate <= 0 && live) {
+		clock = s.Clock()
+	}
 	switch {
 	case dataRate > 0:
 		ts = time.Duration(scale(bytesSent, uint64(time.Second), uint64(dataRate)))
 		buf.Duration = time.Duration(scale(uint64(size), uint64(time.Second), uint64(dataRate)))
-	case s.IsLive() && clock != nil:
+	case live && clock != nil:
 		ts = clock.Time() - s.BaseTime()
 	}
 	buf.PTS, buf.DTS = ts, ts
@@ -328,9 +333,6 @@ func (s *FakeSrc) create(offset uint64, _ int) (*gstmini.Buffer, gstmini.FlowRet
 	if handoff != nil {
 		handoff(buf)
 	}
-	s.mu.Lock()
-	s.bytesSent += uint64(size)
-	s.mu.Unlock()
 
 	if syncOn && ts != gstmini.ClockTimeNone && clock != nil {
 		if !s.syncOn(clock, buf) {
