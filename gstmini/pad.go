@@ -99,6 +99,7 @@ type Pad struct {
 	mode          PadMode
 	flushing      bool
 	eos           bool
+	eosNow        atomic.Bool // eos, for IsEOS without the lock (a source's loop asks it per buffer)
 	lastFlow      atomic.Int32  // the FlowReturn of the last push or chain; atomic so data flow takes no extra lock
 	sticky        []stickyEvent // in sticky order
 	pendingEvents bool
@@ -209,10 +210,12 @@ func (p *Pad) IsFlushing() bool {
 }
 
 // IsEOS reports whether the pad has received or sent EOS.
-func (p *Pad) IsEOS() bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.eos
+func (p *Pad) IsEOS() bool { return p.eosNow.Load() }
+
+// setEOSLocked sets the EOS flag and its lock-free copy. p.mu is held.
+func (p *Pad) setEOSLocked(eos bool) {
+	p.eos = eos
+	p.eosNow.Store(eos)
 }
 
 // LastFlowReturn returns the result of the last push or chain on this pad.
@@ -351,7 +354,7 @@ func (p *Pad) SetActive(active bool) bool {
 		p.streamLock.Lock()
 		p.mu.Lock()
 		p.removeEventsLocked(func(EventType) bool { return true })
-		p.eos = false
+		p.setEOSLocked(false)
 		p.mu.Unlock()
 		p.streamLock.Unlock()
 	}
@@ -436,7 +439,7 @@ func (p *Pad) storeStickyLocked(ev *Event) FlowReturn {
 		p.removeEventsLocked(func(x EventType) bool {
 			return x == EventEOS || x == EventStreamGroupDone || x == EventTag
 		})
-		p.eos = false
+		p.setEOSLocked(false)
 	}
 	if p.eos {
 		return FlowEOS
@@ -471,7 +474,7 @@ func (p *Pad) storeStickyLocked(ev *Event) FlowReturn {
 		p.pendingEvents = true
 	}
 	if t == EventEOS {
-		p.eos = true
+		p.setEOSLocked(true)
 		p.lastFlow.Store(int32(FlowEOS))
 	}
 	if p.flushing {
@@ -718,7 +721,7 @@ func (p *Pad) pushEventLocked(ev *Event) FlowReturn {
 		}
 		p.flushing = false
 		p.removeEventsLocked(isFlushedEvent)
-		p.eos = false
+		p.setEOSLocked(false)
 		p.lastFlow.Store(int32(FlowOK))
 	default:
 		if p.flushing {
@@ -767,7 +770,7 @@ func (p *Pad) sendEvent(ev *Event) FlowReturn {
 		}
 		p.flushing = false
 		p.removeEventsLocked(isFlushedEvent)
-		p.eos = false
+		p.setEOSLocked(false)
 		p.lastFlow.Store(int32(FlowOK))
 		p.mu.Unlock()
 		p.streamLock.Lock()
@@ -797,7 +800,7 @@ func (p *Pad) sendEvent(ev *Event) FlowReturn {
 				p.removeEventsLocked(func(x EventType) bool {
 					return x == EventEOS || x == EventStreamGroupDone || x == EventTag
 				})
-				p.eos = false
+				p.setEOSLocked(false)
 			} else if p.eos {
 				p.mu.Unlock()
 				unlock()
