@@ -99,7 +99,7 @@ type Pad struct {
 	mode          PadMode
 	flushing      bool
 	eos           bool
-	eosNow        atomic.Bool // eos, for IsEOS without the lock (a source's loop asks it per buffer)
+	eosNow        atomic.Bool   // eos, for IsEOS without the lock (a source's loop asks it per buffer)
 	lastFlow      atomic.Int32  // the FlowReturn of the last push or chain; atomic so data flow takes no extra lock
 	sticky        []stickyEvent // in sticky order
 	pendingEvents bool
