@@ -1,6 +1,7 @@
 package trace
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -119,10 +120,7 @@ func renderTimeline(events []Event, all []timelineThread, o TimelineOptions) str
 		}
 	}
 	slices.SortStableFunc(threads, func(a, b int64) int {
-		if d := lifetime[a][0] - lifetime[b][0]; d != 0 {
-			return int(min(max(d, -1), 1))
-		}
-		return strings.Compare(names[a], names[b])
+		return cmp.Or(cmp.Compare(lifetime[a][0], lifetime[b][0]), strings.Compare(names[a], names[b]))
 	})
 
 	// Queue levels, drops and marks.

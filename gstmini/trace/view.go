@@ -1,6 +1,7 @@
 package trace
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -139,24 +140,11 @@ func viewOf(events []Event, all []timelineThread) View {
 		for _, iv := range ivs {
 			lane.Spans = append(lane.Spans, LaneSpan{State: laneStateNames[iv.state], Start: iv.start, End: iv.end})
 		}
-		// By start, the longer first: the order does not depend on the
-		// order the events were recorded or written in.
-		slices.SortStableFunc(lane.Spans, func(a, b LaneSpan) int {
-			if a.Start != b.Start {
-				return cmpDuration(a.Start, b.Start)
-			}
-			if a.End != b.End {
-				return cmpDuration(b.End, a.End)
-			}
-			return strings.Compare(a.State, b.State)
-		})
+		slices.SortStableFunc(lane.Spans, compareSpans)
 		v.Lanes = append(v.Lanes, lane)
 	}
 	slices.SortStableFunc(v.Lanes, func(a, b Lane) int {
-		if a.Start != b.Start {
-			return cmpDuration(a.Start, b.Start)
-		}
-		return strings.Compare(a.Name, b.Name)
+		return cmp.Or(cmp.Compare(a.Start, b.Start), strings.Compare(a.Name, b.Name))
 	})
 	queue := map[string]int{}
 	for _, ev := range events {
@@ -183,21 +171,21 @@ func viewOf(events []Event, all []timelineThread) View {
 			v.Marks = append(v.Marks, Mark{TS: ev.TS, Kind: "eos", Element: ev.Element})
 		}
 	}
-	byTime := func(a, b Mark) int {
-		if a.TS != b.TS {
-			return cmpDuration(a.TS, b.TS)
-		}
-		if a.Kind != b.Kind {
-			return strings.Compare(a.Kind, b.Kind)
-		}
-		return strings.Compare(a.Element, b.Element)
-	}
-	slices.SortStableFunc(v.Drops, byTime)
-	slices.SortStableFunc(v.Marks, byTime)
+	slices.SortStableFunc(v.Drops, compareMarks)
+	slices.SortStableFunc(v.Marks, compareMarks)
 	return v
 }
 
-func cmpDuration(a, b time.Duration) int { return int(min(max(a-b, -1), 1)) }
+// compareSpans orders spans by start, the longer first, then by state, so
+// that a View does not depend on the order events were recorded or written.
+func compareSpans(a, b LaneSpan) int {
+	return cmp.Or(cmp.Compare(a.Start, b.Start), cmp.Compare(b.End, a.End), strings.Compare(a.State, b.State))
+}
+
+// compareMarks orders marks by time, then kind and element.
+func compareMarks(a, b Mark) int {
+	return cmp.Or(cmp.Compare(a.TS, b.TS), strings.Compare(a.Kind, b.Kind), strings.Compare(a.Element, b.Element))
+}
 
 // ReadJSON reads a trace written by WriteJSON and arranges it as a View.
 // It needs only what WriteJSON writes: thread names from the metadata,

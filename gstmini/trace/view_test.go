@@ -92,15 +92,7 @@ func roundView(v View) View {
 		}
 		// Rounding can make spans that differed by nanoseconds equal:
 		// order them again, as viewOf does.
-		slices.SortStableFunc(l2.Spans, func(a, b LaneSpan) int {
-			if a.Start != b.Start {
-				return cmpDuration(a.Start, b.Start)
-			}
-			if a.End != b.End {
-				return cmpDuration(b.End, a.End)
-			}
-			return strings.Compare(a.State, b.State)
-		})
+		slices.SortStableFunc(l2.Spans, compareSpans)
 		out.Lanes = append(out.Lanes, l2)
 	}
 	out.Queues = nil
@@ -117,15 +109,7 @@ func roundView(v View) View {
 			m.TS = m.TS.Round(1000)
 			o = append(o, m)
 		}
-		slices.SortStableFunc(o, func(a, b Mark) int {
-			if a.TS != b.TS {
-				return cmpDuration(a.TS, b.TS)
-			}
-			if a.Kind != b.Kind {
-				return strings.Compare(a.Kind, b.Kind)
-			}
-			return strings.Compare(a.Element, b.Element)
-		})
+		slices.SortStableFunc(o, compareMarks)
 		return o
 	}
 	out.Drops, out.Marks = roundMarks(v.Drops), roundMarks(v.Marks)

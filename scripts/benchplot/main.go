@@ -9,6 +9,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"flag"
 	"fmt"
 	"io"
@@ -70,7 +71,7 @@ func read(r io.Reader) (map[string]map[string][]point, error) {
 	}
 	for _, tools := range data {
 		for _, pts := range tools {
-			slices.SortFunc(pts, func(a, b point) int { return int(math.Copysign(1, a.n-b.n)) })
+			slices.SortFunc(pts, func(a, b point) int { return cmp.Compare(a.n, b.n) })
 		}
 	}
 	return data, sc.Err()
