@@ -60,6 +60,15 @@ func start(_ js.Value, args []js.Value) any {
 		return toJSON(map[string]any{"error": map[string]string{"message": err.Error()}})
 	}
 	mu.Lock()
+	// A finished run keeps its trace (up to tens of MB): forget the ones the
+	// page no longer polls, every run but the new one.
+	for k, old := range sessions {
+		select {
+		case <-old.Done():
+			delete(sessions, k)
+		default:
+		}
+	}
 	id := nextID
 	nextID++
 	sessions[id] = s

@@ -156,10 +156,10 @@ func (s *Session) Snapshot() Snapshot {
 	s.mu.Unlock()
 	select {
 	case <-s.done:
-		snap.Done, snap.Status, snap.Message, snap.Clock = true, status, message, seconds(end)
+		snap.Done, snap.Status, snap.Message, snap.Clock = true, status, message, end.Seconds()
 	default:
 		snap.Status, snap.Message = s.runningStatus()
-		snap.Clock = seconds(s.clock.Time())
+		snap.Clock = s.clock.Time().Seconds()
 	}
 	snap.View = EncodeView(s.tracer.View())
 	snap.Stats = statsOf(s.pipeline)
@@ -179,5 +179,3 @@ func (s *Session) runningStatus() (string, string) {
 		return StatusPaused, "Pipeline is PAUSED ..."
 	}
 }
-
-func seconds(d time.Duration) float64 { return d.Seconds() }

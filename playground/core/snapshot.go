@@ -53,23 +53,23 @@ type Mark struct {
 
 // EncodeView converts a trace.View for the page.
 func EncodeView(v trace.View) View {
-	out := View{From: seconds(v.From), To: seconds(v.To), Lanes: []Lane{}, Queues: []QueueLevel{}, Drops: []Mark{}, Marks: []Mark{}}
+	out := View{From: v.From.Seconds(), To: v.To.Seconds(), Lanes: []Lane{}, Queues: []QueueLevel{}, Drops: []Mark{}, Marks: []Mark{}}
 	for _, l := range v.Lanes {
-		lane := Lane{Name: l.Name, Start: seconds(l.Start), End: seconds(l.End), Spans: [][3]any{}}
+		lane := Lane{Name: l.Name, Start: l.Start.Seconds(), End: l.End.Seconds(), Spans: [][3]any{}}
 		for _, s := range l.Spans {
-			lane.Spans = append(lane.Spans, [3]any{s.State, seconds(s.Start), seconds(s.End)})
+			lane.Spans = append(lane.Spans, [3]any{s.State, s.Start.Seconds(), s.End.Seconds()})
 		}
 		out.Lanes = append(out.Lanes, lane)
 	}
 	for _, q := range v.Queues {
 		ql := QueueLevel{Element: q.Element, Samples: [][2]float64{}}
 		for _, s := range q.Samples {
-			ql.Samples = append(ql.Samples, [2]float64{seconds(s.TS), float64(s.Value)})
+			ql.Samples = append(ql.Samples, [2]float64{s.TS.Seconds(), float64(s.Value)})
 		}
 		out.Queues = append(out.Queues, ql)
 	}
 	mark := func(m trace.Mark) Mark {
-		return Mark{T: seconds(m.TS), Kind: m.Kind, Element: m.Element, Value: m.Value}
+		return Mark{T: m.TS.Seconds(), Kind: m.Kind, Element: m.Element, Value: m.Value}
 	}
 	for _, m := range v.Drops {
 		out.Drops = append(out.Drops, mark(m))
