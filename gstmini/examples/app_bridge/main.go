@@ -145,9 +145,14 @@ func (p *Pipeline) Start(ctx context.Context) {
 	go p.consume(ctx)
 }
 
-// waitUntil waits on the pipeline clock until clock time t.
-func (p *Pipeline) waitUntil(t time.Duration) {
-	gstmini.NewSingleShotID(p.Pipeline.Clock(), t).Wait()
+// waitUntil waits on the pipeline clock until clock time t, or until ctx
+// ends (then it reports false): an application's own waits must not hold
+// up its shutdown.
+func (p *Pipeline) waitUntil(ctx context.Context, t time.Duration) bool {
+	id := gstmini.NewSingleShotID(p.Pipeline.Clock(), t)
+	defer context.AfterFunc(ctx, id.Unschedule)()
+	ret, _ := id.Wait()
+	return ret != gstmini.ClockUnscheduled
 }
 
 // produce is the application feeding appsrc: frame n at running time
@@ -167,7 +172,9 @@ func (p *Pipeline) produce(ctx context.Context) {
 		if slot >= p.duration {
 			break
 		}
-		p.waitUntil(base + slot)
+		if !p.waitUntil(ctx, base+slot) {
+			return // stopped
+		}
 		buf := gstmini.NewBuffer(1024)
 		buf.PTS, buf.Duration, buf.Offset = slot, frame, uint64(n)
 		before := clock.Time()
@@ -213,7 +220,9 @@ func (p *Pipeline) consume(ctx context.Context) {
 		p.stats.LatencyMax = max(p.stats.LatencyMax, latency)
 		p.stats.AppSinkQueueMax = max(p.stats.AppSinkQueueMax, queued)
 		p.mu.Unlock()
-		p.waitUntil(clock.Time() + p.work)
+		if !p.waitUntil(ctx, clock.Time()+p.work) {
+			return
+		}
 	}
 }
 
