@@ -107,10 +107,63 @@ type Pad struct {
 	checkedCookie uint64 // eventsCookie when data flow was last checked for stream-start/segment
 	task          *Task
 
+	// fast is non-nil while data can pass the pad with no check to make:
+	// refreshed under mu on every unlock (see unlock), read without it by
+	// Push and chainData. fastCur is the snapshot kept for reuse.
+	fast    atomic.Pointer[padFast]
+	fastCur *padFast
+
 	chain        ChainFunc
 	event        EventFunc
 	query        QueryFunc
 	activateMode ActivateModeFunc
+}
+
+// padFast is what the data path needs from a pad whose checks would all
+// pass: the peer for a source pad; the parent and chain function for a
+// sink pad.
+type padFast struct {
+	peer   *Pad
+	parent Element
+	chain  ChainFunc
+}
+
+// unlock releases p.mu after bringing p.fast up to date with the state the
+// lock protected. Every mutation of the pad's state happens under p.mu, so
+// the snapshot is never stale once the lock is free: a push that reads it
+// sees what a push taking the lock at that moment would have seen.
+func (p *Pad) unlock() {
+	var want *padFast
+	if !p.flushing && !p.eos && p.checkedCookie == p.eventsCookie {
+		switch {
+		case p.direction == PadSrc && p.peer != nil && !p.pendingEvents:
+			want = p.fastFor(p.peer, nil, nil)
+		case p.direction == PadSink && p.parent != nil && p.chain != nil:
+			want = p.fastFor(nil, p.parent, p.chain)
+		}
+	}
+	if p.fast.Load() != want {
+		p.fast.Store(want)
+	}
+	p.mu.Unlock()
+}
+
+// fastFor returns the kept snapshot, or a new one if the peer or parent
+// changed; SetChainFunc drops the kept one (functions do not compare).
+func (p *Pad) fastFor(peer *Pad, parent Element, chain ChainFunc) *padFast {
+	if f := p.fastCur; f != nil && f.peer == peer && f.parent == parent {
+		return f
+	}
+	p.fastCur = &padFast{peer: peer, parent: parent, chain: chain}
+	return p.fastCur
+}
+
+// setLastFlow records ret as the pad's last flow result, writing only on a
+// change so that the steady state of data flow reads the word and moves on.
+func (p *Pad) setLastFlow(ret FlowReturn) {
+	if FlowReturn(p.lastFlow.Load()) != ret {
+		p.lastFlow.Store(int32(ret))
+	}
 }
 
 // NewPad returns an inactive pad with the given name and direction
@@ -136,14 +189,14 @@ func (p *Pad) Direction() PadDirection { return p.direction }
 // Parent returns the element the pad belongs to, or nil.
 func (p *Pad) Parent() Element {
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.unlock()
 	return p.parent
 }
 
 func (p *Pad) setParent(e Element) {
 	p.mu.Lock()
 	p.parent = e
-	p.mu.Unlock()
+	p.unlock()
 }
 
 // String returns "element:pad" as GStreamer's debug log names pads.
@@ -161,34 +214,38 @@ func (p *Pad) String() string {
 func (p *Pad) StreamLock() *StreamLock { return p.streamLock }
 
 // SetChainFunc sets the function that receives buffers pushed into this sink pad.
-func (p *Pad) SetChainFunc(f ChainFunc) { p.mu.Lock(); p.chain = f; p.mu.Unlock() }
+func (p *Pad) SetChainFunc(f ChainFunc) {
+	p.mu.Lock()
+	p.chain, p.fastCur = f, nil
+	p.unlock()
+}
 
 // ChainFunc returns the pad's chain function, or nil; tracers wrap it.
-func (p *Pad) ChainFunc() ChainFunc { p.mu.Lock(); defer p.mu.Unlock(); return p.chain }
+func (p *Pad) ChainFunc() ChainFunc { p.mu.Lock(); defer p.unlock(); return p.chain }
 
 // EventFunc returns the pad's event function, or nil for the default.
-func (p *Pad) EventFunc() EventFunc { p.mu.Lock(); defer p.mu.Unlock(); return p.event }
+func (p *Pad) EventFunc() EventFunc { p.mu.Lock(); defer p.unlock(); return p.event }
 
 // SetEventFunc sets the function that handles events arriving at this pad.
 // Without one, the pad forwards events as gst_pad_event_default does.
-func (p *Pad) SetEventFunc(f EventFunc) { p.mu.Lock(); p.event = f; p.mu.Unlock() }
+func (p *Pad) SetEventFunc(f EventFunc) { p.mu.Lock(); p.event = f; p.unlock() }
 
 // SetQueryFunc sets the function that answers queries on this pad. Without
 // one, the pad forwards queries as gst_pad_query_default does.
-func (p *Pad) SetQueryFunc(f QueryFunc) { p.mu.Lock(); p.query = f; p.mu.Unlock() }
+func (p *Pad) SetQueryFunc(f QueryFunc) { p.mu.Lock(); p.query = f; p.unlock() }
 
 // SetActivateModeFunc sets the function called when the pad is activated or
 // deactivated.
 func (p *Pad) SetActivateModeFunc(f ActivateModeFunc) {
 	p.mu.Lock()
 	p.activateMode = f
-	p.mu.Unlock()
+	p.unlock()
 }
 
 // Peer returns the pad this one is linked to, or nil.
 func (p *Pad) Peer() *Pad {
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.unlock()
 	return p.peer
 }
 
@@ -198,14 +255,14 @@ func (p *Pad) IsLinked() bool { return p.Peer() != nil }
 // IsActive reports whether the pad is active (in push mode).
 func (p *Pad) IsActive() bool {
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.unlock()
 	return p.mode != PadModeNone
 }
 
 // IsFlushing reports whether the pad refuses data with FlowFlushing.
 func (p *Pad) IsFlushing() bool {
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.unlock()
 	return p.flushing
 }
 
@@ -240,9 +297,9 @@ func (p *Pad) linkCheck(sink *Pad) error {
 	}
 	// Lock order: source, then sink, as gst_pad_link_prepare.
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.unlock()
 	sink.mu.Lock()
-	defer sink.mu.Unlock()
+	defer sink.unlock()
 	if p.peer != nil {
 		return fmt.Errorf("%w (%s is linked to %s)", ErrWasLinked, p.name, p.peer.name)
 	}
@@ -296,9 +353,9 @@ func hierarchyOK(a, b Element) bool {
 // (gst_pad_unlink). It returns ErrNotLinked if they are not linked.
 func (p *Pad) Unlink(sink *Pad) error {
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.unlock()
 	sink.mu.Lock()
-	defer sink.mu.Unlock()
+	defer sink.unlock()
 	if p.peer != sink || sink.peer != p {
 		return fmt.Errorf("unlink %s -> %s: %w", p.nameLocked(), sink.nameLocked(), ErrNotLinked)
 	}
@@ -320,7 +377,7 @@ func (p *Pad) SetActive(active bool) bool {
 		want = PadModePush
 	}
 	if p.mode == want {
-		p.mu.Unlock()
+		p.unlock()
 		return true
 	}
 	parent, fn := p.parent, p.activateMode
@@ -333,7 +390,7 @@ func (p *Pad) SetActive(active bool) bool {
 		p.lastFlow.Store(int32(FlowFlushing))
 	}
 	peer := p.peer
-	p.mu.Unlock()
+	p.unlock()
 
 	if active && p.direction == PadSink && peer != nil {
 		peer.scheduleEvents()
@@ -346,7 +403,7 @@ func (p *Pad) SetActive(active bool) bool {
 		p.mu.Lock()
 		p.mode, p.flushing = PadModeNone, true
 		p.lastFlow.Store(int32(FlowFlushing))
-		p.mu.Unlock()
+		p.unlock()
 		return false
 	}
 	if !active {
@@ -355,7 +412,7 @@ func (p *Pad) SetActive(active bool) bool {
 		p.mu.Lock()
 		p.removeEventsLocked(func(EventType) bool { return true })
 		p.setEOSLocked(false)
-		p.mu.Unlock()
+		p.unlock()
 		p.streamLock.Unlock()
 	}
 	return ok
@@ -363,7 +420,7 @@ func (p *Pad) SetActive(active bool) bool {
 
 func (p *Pad) scheduleEvents() {
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.unlock()
 	p.scheduleEventsLocked(nil)
 }
 
@@ -372,7 +429,7 @@ func (p *Pad) scheduleEvents() {
 func (p *Pad) SetFlushing(flushing bool) {
 	p.mu.Lock()
 	p.flushing = flushing
-	p.mu.Unlock()
+	p.unlock()
 }
 
 // removeEventsLocked drops the sticky events whose type matches.
@@ -394,7 +451,7 @@ func (p *Pad) removeEventsLocked(match func(EventType) bool) {
 // (gst_pad_get_sticky_event).
 func (p *Pad) StickyEvent(t EventType) *Event {
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.unlock()
 	for _, s := range p.sticky {
 		if s.event.typ == t {
 			return s.event
@@ -413,14 +470,14 @@ func (p *Pad) StoreStickyEvent(ev *Event) FlowReturn {
 		return FlowError
 	}
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.unlock()
 	return p.storeStickyLocked(ev)
 }
 
 // StickyEvents returns the stored sticky events in sticky order.
 func (p *Pad) StickyEvents() []*Event {
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.unlock()
 	evs := make([]*Event, len(p.sticky))
 	for i, s := range p.sticky {
 		evs[i] = s.event
@@ -586,6 +643,7 @@ func (p *Pad) pushEventUncheckedLocked(ev *Event) FlowReturn {
 	if peer == nil {
 		return FlowNotLinked
 	}
+	p.fast.Store(nil) // mid-way through sticky delivery: data takes the checked path
 	p.mu.Unlock()
 	ret := peer.sendEvent(ev)
 	p.mu.Lock()
@@ -599,30 +657,36 @@ func (p *Pad) pushEventUncheckedLocked(ev *Event) FlowReturn {
 // after p sent EOS, and FlowNotLinked if p has no peer. Push takes ownership
 // of buf whatever the result.
 func (p *Pad) Push(buf *Buffer) FlowReturn {
+	if f := p.fast.Load(); f != nil {
+		ret := f.peer.chainData(buf)
+		p.setLastFlow(ret)
+		return ret
+	}
 	p.mu.Lock()
 	if ret := p.refusalLocked(); ret != FlowOK {
-		p.mu.Unlock()
+		p.setLastFlow(ret) // the flushing: and eos: labels record it too (gstpad.c:4758, :4501)
+		p.unlock()
 		buf.Unref()
 		return ret
 	}
 	p.checkDataFlowLocked()
 	if ret := p.checkStickyLocked(nil); ret != FlowOK {
 		p.lastFlow.Store(int32(ret))
-		p.mu.Unlock()
+		p.unlock()
 		buf.Unref()
 		return ret
 	}
 	peer := p.peer
 	if peer == nil {
 		p.lastFlow.Store(int32(FlowNotLinked))
-		p.mu.Unlock()
+		p.unlock()
 		buf.Unref()
 		return FlowNotLinked
 	}
-	p.mu.Unlock()
+	p.unlock()
 
 	ret := peer.chainData(buf)
-	p.lastFlow.Store(int32(ret))
+	p.setLastFlow(ret)
 	return ret
 }
 
@@ -647,15 +711,21 @@ func (p *Pad) Chain(buf *Buffer) FlowReturn { return p.chainData(buf) }
 func (p *Pad) chainData(buf *Buffer) FlowReturn {
 	p.streamLock.Lock()
 	defer p.streamLock.Unlock()
+	if f := p.fast.Load(); f != nil {
+		ret := f.chain(p, f.parent, buf)
+		p.setLastFlow(ret)
+		return ret
+	}
 	p.mu.Lock()
 	if ret := p.refusalLocked(); ret != FlowOK {
-		p.mu.Unlock()
+		p.setLastFlow(ret) // the flushing: and eos: labels record it too (gstpad.c:4758, :4501)
+		p.unlock()
 		buf.Unref()
 		return ret
 	}
 	p.checkDataFlowLocked()
 	parent, chain := p.parent, p.chain
-	p.mu.Unlock()
+	p.unlock()
 	if parent == nil {
 		buf.Unref()
 		return FlowFlushing
@@ -666,7 +736,7 @@ func (p *Pad) chainData(buf *Buffer) FlowReturn {
 		return FlowNotSupported
 	}
 	ret := chain(p, parent, buf)
-	p.lastFlow.Store(int32(ret))
+	p.setLastFlow(ret)
 	return ret
 }
 
@@ -681,11 +751,11 @@ func (p *Pad) PushEvent(ev *Event) bool {
 	if (p.direction == PadSrc && !t.IsDownstream()) || (p.direction == PadSink && !t.IsUpstream()) {
 		p.mu.Lock()
 		p.warn("pushing %s event in wrong direction", t)
-		p.mu.Unlock()
+		p.unlock()
 		return false
 	}
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.unlock()
 	sticky := t.IsSticky() && p.direction == PadSrc
 	serialized := t.IsSerialized()
 	var ok bool
@@ -759,40 +829,40 @@ func (p *Pad) sendEvent(ev *Event) FlowReturn {
 	switch t {
 	case EventFlushStart:
 		if p.flushing {
-			p.mu.Unlock()
+			p.unlock()
 			return FlowFlushing
 		}
 		p.flushing = true
 	case EventFlushStop:
 		if p.mode == PadModeNone {
-			p.mu.Unlock()
+			p.unlock()
 			return FlowFlushing
 		}
 		p.flushing = false
 		p.removeEventsLocked(isFlushedEvent)
 		p.setEOSLocked(false)
 		p.lastFlow.Store(int32(FlowOK))
-		p.mu.Unlock()
+		p.unlock()
 		p.streamLock.Lock()
 		needUnlock = true
 		p.mu.Lock()
 		if p.flushing {
-			p.mu.Unlock()
+			p.unlock()
 			unlock()
 			return FlowFlushing
 		}
 	default:
 		if p.flushing {
-			p.mu.Unlock()
+			p.unlock()
 			return FlowFlushing
 		}
 		if t == EventStreamStart || serialized {
-			p.mu.Unlock()
+			p.unlock()
 			p.streamLock.Lock()
 			needUnlock = true
 			p.mu.Lock()
 			if p.flushing {
-				p.mu.Unlock()
+				p.unlock()
 				unlock()
 				return FlowFlushing
 			}
@@ -802,14 +872,14 @@ func (p *Pad) sendEvent(ev *Event) FlowReturn {
 				})
 				p.setEOSLocked(false)
 			} else if p.eos {
-				p.mu.Unlock()
+				p.unlock()
 				unlock()
 				return FlowEOS
 			}
 		}
 	}
 	parent, fn := p.parent, p.event
-	p.mu.Unlock()
+	p.unlock()
 	defer unlock()
 
 	if parent == nil {
@@ -831,7 +901,7 @@ func (p *Pad) sendEvent(ev *Event) FlowReturn {
 	if t.IsSticky() && ret == FlowOK {
 		p.mu.Lock()
 		r := p.storeStickyLocked(ev)
-		p.mu.Unlock()
+		p.unlock()
 		if r == FlowFlushing || r == FlowEOS {
 			return r
 		}
@@ -877,7 +947,7 @@ func (p *Pad) EventDefault(parent Element, ev *Event) bool {
 func (p *Pad) Query(q *Query) bool {
 	p.mu.Lock()
 	parent, fn := p.parent, p.query
-	p.mu.Unlock()
+	p.unlock()
 	if fn != nil {
 		return fn(p, parent, q)
 	}
@@ -942,7 +1012,7 @@ func (p *Pad) StartTask(fn TaskFunc) {
 		t = newTask(p.streamLock, fn)
 		p.task = t
 	}
-	p.mu.Unlock()
+	p.unlock()
 	t.start()
 }
 
@@ -953,7 +1023,7 @@ func (p *Pad) StartTask(fn TaskFunc) {
 func (p *Pad) PauseTask() bool {
 	p.mu.Lock()
 	t := p.task
-	p.mu.Unlock()
+	p.unlock()
 	if t == nil {
 		return false
 	}
@@ -971,7 +1041,7 @@ func (p *Pad) StopTask() {
 	p.mu.Lock()
 	t := p.task
 	p.task = nil
-	p.mu.Unlock()
+	p.unlock()
 	if t == nil {
 		p.streamLock.Lock()
 		p.streamLock.Unlock()
@@ -989,7 +1059,7 @@ func (p *Pad) StopTask() {
 func (p *Pad) TaskState() TaskState {
 	p.mu.Lock()
 	t := p.task
-	p.mu.Unlock()
+	p.unlock()
 	if t == nil {
 		return TaskStopped
 	}

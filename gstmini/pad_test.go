@@ -352,3 +352,73 @@ func TestPadSerializedEventGoesOutEvenIfAStickyEventWasRefused(t *testing.T) {
 	log := r.Log()
 	assert.Equal(t, "custom-downstream", log[len(log)-1])
 }
+
+// Once a buffer has passed, Push and chain take a lock-free path (a snapshot
+// of the pad's state). Every change that makes gst_pad_push_data or
+// gst_pad_chain_data_unchecked act differently must end that path at once.
+func TestPadPushAfterTheFirstBufferSeesEveryStateChange(t *testing.T) {
+	pts := NewBufferWithPTS
+	cases := []struct {
+		name   string
+		change func(t *testing.T, src *Pad, r *recorder)
+		want   FlowReturn
+		log    []string // what the recorder saw after the first buffer
+	}{
+		{"flush-start on the source pad", func(t *testing.T, src *Pad, _ *recorder) {
+			require.True(t, src.PushEvent(NewFlushStartEvent()))
+		}, FlowFlushing, []string{"flush-start"}},
+		{"flush-start sent to the sink pad", func(t *testing.T, _ *Pad, r *recorder) {
+			require.True(t, r.pad.SendEvent(NewFlushStartEvent()))
+		}, FlowFlushing, []string{"flush-start"}},
+		{"sink pad set flushing", func(_ *testing.T, _ *Pad, r *recorder) { r.pad.SetFlushing(true) }, FlowFlushing, nil},
+		{"sink pad deactivated", func(_ *testing.T, _ *Pad, r *recorder) { r.pad.SetActive(false) }, FlowFlushing, nil},
+		{"source pad deactivated", func(_ *testing.T, src *Pad, _ *recorder) { src.SetActive(false) }, FlowFlushing, nil},
+		{"EOS pushed", func(t *testing.T, src *Pad, _ *recorder) {
+			require.True(t, src.PushEvent(NewEOSEvent()))
+		}, FlowEOS, []string{"eos"}},
+		{"EOS sent to the sink pad only", func(t *testing.T, _ *Pad, r *recorder) {
+			require.True(t, r.pad.SendEvent(NewEOSEvent()))
+		}, FlowEOS, []string{"eos"}},
+		{"unlinked", func(t *testing.T, src *Pad, r *recorder) {
+			require.NoError(t, src.Unlink(r.pad))
+		}, FlowNotLinked, nil},
+		{"a new segment stored", func(t *testing.T, src *Pad, _ *recorder) {
+			require.Equal(t, FlowOK, src.StoreStickyEvent(NewSegmentEvent(NewSegment())))
+		}, FlowOK, []string{"segment", "buffer pts=0:00:02.000000000"}},
+		{"the chain function replaced", func(_ *testing.T, _ *Pad, r *recorder) {
+			r.pad.SetChainFunc(func(_ *Pad, _ Element, buf *Buffer) FlowReturn { buf.Unref(); return FlowCustomSuccess })
+		}, FlowCustomSuccess, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := newRecorder("sink")
+			src := linkedSource(t, r)
+			require.True(t, src.PushEvent(NewStreamStartEvent("s")))
+			require.True(t, src.PushEvent(NewSegmentEvent(NewSegment())))
+			require.Equal(t, FlowOK, src.Push(pts(time.Second, 0)), "the first buffer passes")
+			before := len(r.Log())
+
+			tc.change(t, src, r)
+			got := src.Push(pts(2*time.Second, 0))
+			assert.Equal(t, tc.want, got, "Push after %s: the pad's state changed, so must the result", tc.name)
+			assert.Equal(t, tc.want, src.LastFlowReturn(), "the last flow result follows the push")
+			assert.Equal(t, tc.log, append([]string(nil), r.Log()[before:]...), "what reached the sink after %s", tc.name)
+		})
+	}
+
+	t.Run("relinked to another sink", func(t *testing.T) {
+		r := newRecorder("sink")
+		src := linkedSource(t, r)
+		require.True(t, src.PushEvent(NewStreamStartEvent("s")))
+		require.True(t, src.PushEvent(NewSegmentEvent(NewSegment())))
+		require.Equal(t, FlowOK, src.Push(pts(time.Second, 0)))
+		require.NoError(t, src.Unlink(r.pad))
+		other := newRecorder("other")
+		other.pad.SetActive(true)
+		require.NoError(t, src.Link(other.pad))
+		require.Equal(t, FlowOK, src.Push(pts(2*time.Second, 0)))
+		assert.Equal(t, []string{"stream-start", "segment", "buffer pts=0:00:01.000000000"}, r.Log(), "the old peer got nothing more")
+		assert.Equal(t, []string{"stream-start", "segment", "buffer pts=0:00:02.000000000"}, other.Log(),
+			"the new peer gets the sticky events, then the buffer")
+	})
+}
