@@ -264,24 +264,35 @@ func (s *BaseSrc) loop(task *Task) {
 		task.Pause()
 		return
 	}
+	// Two lock sections a buffer: before Create and after it
+	// (gst_base_src_get_range's, with the loop's bookkeeping folded in).
 	s.mu.Lock()
-	sendStart := !s.streamStarted
-	s.streamStarted = true
-	s.mu.Unlock()
-	if sendStart {
+	if !s.streamStarted {
+		s.streamStarted = true
+		s.mu.Unlock()
 		pad.PushEvent(NewStreamStartEvent(fmt.Sprintf("%s/%d", s.Name(), s.seqnum)))
 		if s.hooks.Caps != nil {
 			if c := s.hooks.Caps(); c != nil {
 				pad.PushEvent(NewCapsEvent(*c))
 			}
 		}
+		s.mu.Lock()
 	}
-	buf, ret := s.getRange()
+	offset, size, ret := s.beforeCreateLocked()
+	s.mu.Unlock()
 	if ret != FlowOK {
 		s.pause(task, ret)
 		return
 	}
+
+	buf, ret := s.hooks.Create(offset, size)
+
 	s.mu.Lock()
+	if buf, ret = s.afterCreateLocked(buf, ret); ret != FlowOK {
+		s.mu.Unlock()
+		s.pause(task, ret)
+		return
+	}
 	var segEvent *Event
 	if s.segmentPending {
 		segEvent = NewSegmentEvent(&s.segment).WithSeqnum(s.segmentSeqnum)
@@ -342,33 +353,27 @@ func (s *BaseSrc) loop(task *Task) {
 	}
 }
 
-// getRange is gst_base_src_get_range: wait for PLAYING if live, count
-// num-buffers, then Create.
-func (s *BaseSrc) getRange() (*Buffer, FlowReturn) {
-	s.mu.Lock()
+// beforeCreateLocked is the first half of gst_base_src_get_range: wait
+// for PLAYING if live, count num-buffers, and say where to read.
+func (s *BaseSrc) beforeCreateLocked() (offset uint64, size int, ret FlowReturn) {
 	if ret := s.waitPlayingLocked(); ret != FlowOK {
-		s.mu.Unlock()
-		return nil, ret
+		return 0, 0, ret
 	}
 	if s.numBuffersLeft >= 0 {
 		if s.numBuffersLeft == 0 {
-			s.mu.Unlock()
-			return nil, FlowEOS
+			return 0, 0, FlowEOS
 		}
 		s.numBuffersLeft--
 	}
 	if s.pendingEOS {
-		s.mu.Unlock()
-		return nil, FlowEOS
+		return 0, 0, FlowEOS
 	}
-	offset := uint64(max(s.segment.Position, 0))
-	size := int(s.blocksize)
-	s.mu.Unlock()
+	return uint64(max(s.segment.Position, 0)), int(s.blocksize), FlowOK
+}
 
-	buf, ret := s.hooks.Create(offset, size)
-
-	s.mu.Lock()
-	defer s.mu.Unlock()
+// afterCreateLocked is the second half: a flush, shutdown or EOS request
+// that came while Create ran discards its buffer.
+func (s *BaseSrc) afterCreateLocked(buf *Buffer, ret FlowReturn) (*Buffer, FlowReturn) {
 	if w := s.waitPlayingLocked(); w != FlowOK {
 		if ret == FlowOK {
 			buf.Unref()
