@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -65,9 +66,19 @@ type BaseSink struct {
 	haveLatency        bool
 	clockWaits         uint64   // gstmini: every wait on the clock, for the examples' statistics
 	received           *Segment // the last SEGMENT event's segment, for Segment
-	rendered, dropped  uint64
-	totalRendered      uint64 // not reset by QoS resets
-	totalDropped       uint64
+
+	// What the data path reads per buffer, kept for reading without propMu:
+	// cfg is republished under propMu whenever a setting in it changes.
+	cfg   atomic.Pointer[sinkSettings]
+	qosOn atomic.Bool // qos
+
+	// Buffers rendered and dropped since PAUSED, written by the streaming
+	// goroutine with mu held; Stats reads them without a lock. The QoS
+	// counts (priv->rendered, priv->dropped) restart at each QoS reset:
+	// they are the totals less the totals at the reset, kept under mu.
+	totalRendered, totalDropped atomic.Uint64
+	renderedAtReset             uint64
+	droppedAtReset              uint64
 
 	// Streaming state, guarded by mu (GST_BASE_SINK_PREROLL_LOCK).
 	mu             sync.Mutex
@@ -137,6 +148,7 @@ func (s *BaseSink) InitBaseSink(self Element, name string, hooks BaseSinkHooks) 
 	s.cond = sync.NewCond(&s.mu)
 	s.sync, s.async, s.maxLateness = true, true, -1
 	s.processingDeadline = 20 * time.Millisecond
+	s.publishSettingsLocked()
 	s.dropOutOfSegment = true
 	s.segment.Init(FormatUndefined)
 	s.qosState.reset()
@@ -165,31 +177,32 @@ func (s *BaseSink) InitBaseSink(self Element, name string, hooks BaseSinkHooks) 
 
 func (s *BaseSink) installBaseSinkProperties() {
 	locked := func(f func()) { s.propMu.Lock(); f(); s.propMu.Unlock() }
+	set := func(f func()) { s.propMu.Lock(); f(); s.publishSettingsLocked(); s.propMu.Unlock() }
 	s.InstallProperty(BoolProperty("sync", "Sync on the clock", true,
 		func() (v bool) { locked(func() { v = s.sync }); return },
-		func(v bool) { locked(func() { s.sync = v }) }))
+		func(v bool) { set(func() { s.sync = v }) }))
 	s.InstallProperty(TimeProperty("max-lateness", "Maximum number of nanoseconds that a buffer can be late before it is dropped (-1 unlimited)",
 		"gint64", -1, math.MaxInt64, -1,
 		func() (v time.Duration) { locked(func() { v = s.maxLateness }); return },
-		func(v time.Duration) { locked(func() { s.maxLateness = v }) }))
+		func(v time.Duration) { set(func() { s.maxLateness = v }) }))
 	s.InstallProperty(BoolProperty("qos", "Generate Quality-of-Service events upstream", false,
 		func() (v bool) { locked(func() { v = s.qos }); return },
-		func(v bool) { locked(func() { s.qos = v }) }))
+		func(v bool) { set(func() { s.qos = v }) }))
 	s.InstallProperty(BoolProperty("async", "Go asynchronously to PAUSED", true,
 		func() (v bool) { locked(func() { v = s.async }); return },
-		func(v bool) { locked(func() { s.async = v }) }))
+		func(v bool) { set(func() { s.async = v }) }))
 	s.InstallProperty(TimeProperty("ts-offset", "Timestamp offset in nanoseconds", "gint64",
 		math.MinInt64+1, math.MaxInt64-1, 0,
 		func() (v time.Duration) { locked(func() { v = s.tsOffset }); return },
-		func(v time.Duration) { locked(func() { s.tsOffset = v }) }))
+		func(v time.Duration) { set(func() { s.tsOffset = v }) }))
 	s.InstallProperty(TimeProperty("render-delay", "Additional render delay of the sink in nanoseconds", "guint64",
 		0, math.MaxInt64-1, 0,
 		func() (v time.Duration) { locked(func() { v = s.renderDelay }); return },
-		func(v time.Duration) { locked(func() { s.renderDelay = v }) }))
+		func(v time.Duration) { set(func() { s.renderDelay = v }) }))
 	s.InstallProperty(TimeProperty("processing-deadline", "Maximum processing time for a buffer in nanoseconds", "guint64",
 		0, math.MaxInt64-1, 20*time.Millisecond,
 		func() (v time.Duration) { locked(func() { v = s.processingDeadline }); return },
-		func(v time.Duration) { locked(func() { s.processingDeadline = v }) }))
+		func(v time.Duration) { set(func() { s.processingDeadline = v }) }))
 	waits := UintProperty("clock-waits", "Number of waits on the clock", "guint64", 0, math.MaxUint64, 0,
 		func() uint64 { return s.ClockWaits() }, nil)
 	waits.Flags = PropReadable | PropNotGStreamer
@@ -200,18 +213,12 @@ func (s *BaseSink) installBaseSinkProperties() {
 func (s *BaseSink) SinkPad() *Pad { return s.sinkpad }
 
 // Sync reports whether the sink waits on the clock (the "sync" property).
-func (s *BaseSink) Sync() bool {
-	s.propMu.Lock()
-	defer s.propMu.Unlock()
-	return s.sync
-}
+func (s *BaseSink) Sync() bool { return s.cfg.Load().sync }
 
 // Stats returns how many buffers were rendered and dropped since the sink
 // went to PAUSED.
 func (s *BaseSink) Stats() (rendered, dropped uint64) {
-	s.propMu.Lock()
-	defer s.propMu.Unlock()
-	return s.totalRendered, s.totalDropped
+	return s.totalRendered.Load(), s.totalDropped.Load()
 }
 
 // ClockWaits returns how many times the sink waited on the clock.
@@ -272,6 +279,7 @@ func (s *BaseSink) ChangeState(t StateChange) StateChangeReturn {
 		s.propMu.Lock()
 		s.latency = 0
 		s.haveLatency = !async
+		s.publishSettingsLocked()
 		s.propMu.Unlock()
 		// Messages go out with the preroll lock held, as in GStreamer: the
 		// parent must see ASYNC_START before the ASYNC_DONE of a preroll.
@@ -356,9 +364,7 @@ func (s *BaseSink) needsPrerollLocked() bool { return !(s.havePreroll || s.eos) 
 
 func (s *BaseSink) resetQoSLocked() {
 	s.qosState.reset()
-	s.propMu.Lock()
-	s.rendered, s.dropped = 0, 0
-	s.propMu.Unlock()
+	s.renderedAtReset, s.droppedAtReset = s.totalRendered.Load(), s.totalDropped.Load()
 }
 
 // setFlushing is gst_base_sink_set_flushing: unblock Render, clock waits
@@ -462,12 +468,8 @@ func (s *BaseSink) chain(buf *Buffer) FlowReturn {
 		buf.Unref()
 		return FlowFlushing
 	}
-	s.propMu.Lock()
-	s.rendered++
-	s.totalRendered++
-	qos := s.qos
-	s.propMu.Unlock()
-	if qos {
+	s.totalRendered.Add(1)
+	if s.qosOn.Load() {
 		s.performQoS(false)
 	}
 	buf.Unref()
@@ -519,11 +521,9 @@ func (s *BaseSink) tooLateToPrepare(buf *Buffer) bool {
 // message (the "dropped" path of gst_base_sink_chain_unlocked); it reports
 // whether qos is on.
 func (s *BaseSink) dropLate(buf *Buffer) bool {
-	s.propMu.Lock()
-	s.dropped++
-	s.totalDropped++
-	qos, syncOn, rendered, dropped := s.qos, s.sync, s.rendered, s.dropped
-	s.propMu.Unlock()
+	dropped := s.totalDropped.Add(1) - s.droppedAtReset
+	rendered := s.totalRendered.Load() - s.renderedAtReset
+	qos, syncOn := s.qosOn.Load(), s.cfg.Load().sync
 	if !qos {
 		return false
 	}
@@ -666,10 +666,13 @@ type sinkSettings struct {
 	latency, tsOffset, renderDelay, maxLateness time.Duration
 }
 
-func (s *BaseSink) settings() sinkSettings {
-	s.propMu.Lock()
-	defer s.propMu.Unlock()
-	return sinkSettings{s.sync, s.latency, s.tsOffset, s.renderDelay, s.maxLateness}
+func (s *BaseSink) settings() sinkSettings { return *s.cfg.Load() }
+
+// publishSettingsLocked makes the settings just written under propMu the
+// ones the data path reads.
+func (s *BaseSink) publishSettingsLocked() {
+	s.cfg.Store(&sinkSettings{s.sync, s.latency, s.tsOffset, s.renderDelay, s.maxLateness})
+	s.qosOn.Store(s.qos)
 }
 
 func runningAvg(avg, val, size float64) float64 {
@@ -1016,6 +1019,7 @@ func (s *BaseSink) HandleSendEvent(ev *Event) bool {
 	if ev.Type() == EventLatency {
 		s.propMu.Lock()
 		s.latency = ev.Latency()
+		s.publishSettingsLocked()
 		forward := s.haveLatency
 		s.propMu.Unlock()
 		if !forward {

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"sync"
+	"sync/atomic"
 
 	"github.com/gstmini/workbook/gstmini"
 )
@@ -39,20 +40,34 @@ type FakeSink struct {
 	gstmini.BaseSink
 	dumpOut io.Writer // where dump=true writes; os.Stdout
 
-	mu             sync.Mutex // every field below
+	mu             sync.Mutex // the fields below, up to rendering
 	silent         bool
 	dump           bool
 	signalHandoffs bool
 	numBuffers     int64
-	numBuffersLeft int64
 	handoff        func(buf *gstmini.Buffer)
 	prerollHandoff func(buf *gstmini.Buffer)
+
+	// What Render and Preroll read, so that a buffer takes no lock here:
+	// rendering is republished under mu by every setter it depends on;
+	// numBuffersLeft is set on READY→PAUSED and then counted down by the
+	// streaming goroutine alone (-1: no limit).
+	rendering      atomic.Pointer[fakeSinkRendering]
+	numBuffersLeft atomic.Int64
+}
+
+// fakeSinkRendering is what Render and Preroll do besides counting.
+type fakeSinkRendering struct {
+	handoff, prerollHandoff func(buf *gstmini.Buffer) // nil unless signal-handoffs
+	dump                    bool
 }
 
 // NewFakeSink returns a fakesink named name in state NULL with GStreamer's
 // defaults (gst_fake_sink_init, gstfakesink.c:253).
 func NewFakeSink(name string) *FakeSink {
-	s := &FakeSink{dumpOut: os.Stdout, silent: true, numBuffers: -1, numBuffersLeft: -1}
+	s := &FakeSink{dumpOut: os.Stdout, silent: true, numBuffers: -1}
+	s.numBuffersLeft.Store(-1)
+	s.publishLocked()
 	s.InitBaseSink(s, name, gstmini.BaseSinkHooks{Render: s.render, Preroll: s.preroll})
 	if err := s.SetProperty("sync", false); err != nil {
 		panic(err) // BaseSink installs "sync": cannot happen
@@ -65,9 +80,10 @@ func NewFakeSink(name string) *FakeSink {
 // (gst_fake_sink_class_init, gstfakesink.c:147).
 func (s *FakeSink) installProperties() {
 	locked := func(f func()) { s.mu.Lock(); f(); s.mu.Unlock() }
+	set := func(f func()) { s.mu.Lock(); f(); s.publishLocked(); s.mu.Unlock() }
 	s.InstallProperty(gstmini.BoolProperty("signal-handoffs", "Send a signal before unreffing the buffer", false,
 		func() (v bool) { locked(func() { v = s.signalHandoffs }); return },
-		func(v bool) { locked(func() { s.signalHandoffs = v }) }))
+		func(v bool) { set(func() { s.signalHandoffs = v }) }))
 	silent := gstmini.BoolProperty("silent", "Don't produce last_message events", true,
 		func() (v bool) { locked(func() { v = s.silent }); return },
 		func(v bool) { locked(func() { s.silent = v }) })
@@ -75,7 +91,7 @@ func (s *FakeSink) installProperties() {
 	s.InstallProperty(silent)
 	dump := gstmini.BoolProperty("dump", "Dump buffer contents to stdout", false,
 		func() (v bool) { locked(func() { v = s.dump }); return },
-		func(v bool) { locked(func() { s.dump = v }) })
+		func(v bool) { set(func() { s.dump = v }) })
 	dump.Flags = gstmini.PropReadWrite | gstmini.PropMutablePlaying
 	s.InstallProperty(dump)
 	push := gstmini.BoolProperty("can-activate-push", "Can activate in push mode", true,
@@ -101,6 +117,7 @@ func (s *FakeSink) installProperties() {
 func (s *FakeSink) SetHandoff(f func(buf *gstmini.Buffer)) {
 	s.mu.Lock()
 	s.handoff = f
+	s.publishLocked()
 	s.mu.Unlock()
 }
 
@@ -111,7 +128,18 @@ func (s *FakeSink) SetHandoff(f func(buf *gstmini.Buffer)) {
 func (s *FakeSink) SetPrerollHandoff(f func(buf *gstmini.Buffer)) {
 	s.mu.Lock()
 	s.prerollHandoff = f
+	s.publishLocked()
 	s.mu.Unlock()
+}
+
+// publishLocked makes the settings just written under mu the ones the
+// streaming goroutine reads.
+func (s *FakeSink) publishLocked() {
+	r := &fakeSinkRendering{dump: s.dump}
+	if s.signalHandoffs {
+		r.handoff, r.prerollHandoff = s.handoff, s.prerollHandoff
+	}
+	s.rendering.Store(r)
 }
 
 // Rendered returns how many buffers the sink rendered (BaseSink.Stats).
@@ -126,7 +154,7 @@ func (s *FakeSink) Rendered() uint64 {
 func (s *FakeSink) ChangeState(t gstmini.StateChange) gstmini.StateChangeReturn {
 	if t == gstmini.TransitionReadyToPaused {
 		s.mu.Lock()
-		s.numBuffersLeft = s.numBuffers
+		s.numBuffersLeft.Store(s.numBuffers)
 		s.mu.Unlock()
 	}
 	return s.BaseSink.ChangeState(t)
@@ -134,16 +162,10 @@ func (s *FakeSink) ChangeState(t gstmini.StateChange) gstmini.StateChangeReturn 
 
 // preroll is the Preroll hook (gst_fake_sink_preroll, gstfakesink.c:413).
 func (s *FakeSink) preroll(buf *gstmini.Buffer) gstmini.FlowReturn {
-	s.mu.Lock()
-	left, f := s.numBuffersLeft, s.prerollHandoff
-	if !s.signalHandoffs {
-		f = nil
-	}
-	s.mu.Unlock()
-	if left == 0 {
+	if s.numBuffersLeft.Load() == 0 {
 		return gstmini.FlowEOS
 	}
-	if f != nil {
+	if f := s.rendering.Load().prerollHandoff; f != nil {
 		f(buf)
 	}
 	return gstmini.FlowOK
@@ -151,23 +173,19 @@ func (s *FakeSink) preroll(buf *gstmini.Buffer) gstmini.FlowReturn {
 
 // render is the Render hook (gst_fake_sink_render, gstfakesink.c:445).
 func (s *FakeSink) render(buf *gstmini.Buffer) gstmini.FlowReturn {
-	s.mu.Lock()
-	if s.numBuffersLeft == 0 {
-		s.mu.Unlock()
+	left := s.numBuffersLeft.Load()
+	if left == 0 {
 		return gstmini.FlowEOS
 	}
-	if s.numBuffersLeft != -1 {
-		s.numBuffersLeft--
+	if left != -1 {
+		left--
+		s.numBuffersLeft.Store(left) // only this goroutine counts down
 	}
-	left, f, dump := s.numBuffersLeft, s.handoff, s.dump
-	if !s.signalHandoffs {
-		f = nil
+	r := s.rendering.Load()
+	if r.handoff != nil {
+		r.handoff(buf)
 	}
-	s.mu.Unlock()
-	if f != nil {
-		f(buf)
-	}
-	if dump {
+	if r.dump {
 		fmt.Fprint(s.dumpOut, hex.Dump(buf.Data))
 	}
 	if left == 0 {
