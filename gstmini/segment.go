@@ -285,40 +285,47 @@ func (c *cSegment) toRunningTimeFull(pos uint64) (int, uint64) {
 	if pos == cNone {
 		return 0, cNone
 	}
-	var sign int
-	var d uint64
 	if c.rate > 0 {
-		start := c.start + c.offset
-		if pos < start {
-			sign, d = -1, start-pos
-		} else {
-			sign, d = 1, pos-start
-		}
-	} else {
-		stop := c.stop
-		if stop == cNone && c.duration != cNone {
-			stop = c.start + c.duration
-		}
-		if stop == cNone || stop < c.offset {
-			return 0, cNone // a g_return_val_if_fail in C
-		}
-		stop -= c.offset
-		if pos > stop {
-			sign, d = -1, pos-stop
-		} else {
-			sign, d = 1, stop-pos
-		}
+		return runningTimeForward(pos, c.start, c.offset, c.base, c.rate)
 	}
-	if r := math.Abs(c.rate); r != 1 {
+	stop := c.stop
+	if stop == cNone && c.duration != cNone {
+		stop = c.start + c.duration
+	}
+	if stop == cNone || stop < c.offset {
+		return 0, cNone // a g_return_val_if_fail in C
+	}
+	stop -= c.offset
+	if pos > stop {
+		return addBase(-1, pos-stop, c.rate, c.base)
+	}
+	return addBase(1, stop-pos, c.rate, c.base)
+}
+
+// runningTimeForward is toRunningTimeFull for a positive rate, on the four
+// values it reads, so that the per-buffer conversions need no copy of the
+// segment.
+func runningTimeForward(pos, start, offset, base uint64, rate float64) (int, uint64) {
+	if zero := start + offset; pos < zero {
+		return addBase(-1, zero-pos, rate, base)
+	} else {
+		return addBase(1, pos-zero, rate, base)
+	}
+}
+
+// addBase scales the distance d (of the given sign) from the running time's
+// zero point by the rate and adds the base, as a sign and magnitude.
+func addBase(sign int, d uint64, rate float64, base uint64) (int, uint64) {
+	if r := math.Abs(rate); r != 1 {
 		d = divRate(d, r)
 	}
 	switch {
 	case sign > 0:
-		return 1, d + c.base
-	case c.base >= d:
-		return 1, c.base - d
+		return 1, d + base
+	case base >= d:
+		return 1, base - d
 	default:
-		return -1, d - c.base
+		return -1, d - base
 	}
 }
 
@@ -357,6 +364,10 @@ func (c *cSegment) toRunningTime(pos uint64) uint64 {
 // Mirrors gst_segment_to_running_time_full (gst/gstsegment.c:735); its sign
 // -1 is returned as a negative time.
 func (s *Segment) ToRunningTimeFull(pos time.Duration) (time.Duration, bool) {
+	if p := toC(pos); s.Rate > 0 && p != cNone { // a queue's level, per buffer: no copy
+		sign, rt := runningTimeForward(p, toC(s.Start), uint64(s.Offset), toC(s.Base), s.Rate)
+		return fromCSigned(sign, rt), true
+	}
 	c := s.c()
 	sign, rt := c.toRunningTimeFull(toC(pos))
 	if sign == 0 {
@@ -373,9 +384,19 @@ func (s *Segment) ToRunningTimeFull(pos time.Duration) (time.Duration, bool) {
 //
 // Mirrors gst_segment_to_running_time (gst/gstsegment.c:840).
 func (s *Segment) ToRunningTime(pos time.Duration) (time.Duration, bool) {
-	c := s.c()
-	rt := c.toRunningTime(toC(pos))
-	return fromC(rt), rt != cNone
+	p, start, stop := toC(pos), toC(s.Start), toC(s.Stop)
+	if !(s.Rate > 0) || p == cNone { // not "<= 0": a NaN rate takes the backward formula, as in C
+		c := s.c()
+		rt := c.toRunningTime(p)
+		return fromC(rt), rt != cNone
+	}
+	if p < start || (stop != cNone && p > stop) {
+		return ClockTimeNone, false
+	}
+	if sign, rt := runningTimeForward(p, start, uint64(s.Offset), toC(s.Base), s.Rate); sign == 1 {
+		return fromC(rt), rt != cNone
+	}
+	return ClockTimeNone, false
 }
 
 // toStreamTimeFull is gst_segment_to_stream_time_full on guint64 values.
@@ -383,33 +404,42 @@ func (c *cSegment) toStreamTimeFull(pos uint64) (int, uint64) {
 	if pos == cNone || c.time == cNone {
 		return 0, cNone
 	}
-	ar := math.Abs(c.appliedRate)
-	scale := func(x uint64) uint64 {
-		if ar != 1 {
-			return mulRate(x, ar)
-		}
-		return x
-	}
-	// behind returns time - d, as a sign and magnitude.
-	behind := func(d uint64) (int, uint64) {
-		if d > c.time {
-			return -1, d - c.time
-		}
-		return 1, c.time - d
-	}
 	if c.appliedRate > 0 {
-		if pos > c.start {
-			return 1, scale(pos-c.start) + c.time
-		}
-		return behind(scale(c.start - pos))
+		return streamTimeForward(pos, c.start, c.time, c.appliedRate)
 	}
 	if c.stop == cNone {
 		return 0, cNone
 	}
+	ar := math.Abs(c.appliedRate)
 	if pos > c.stop {
-		return behind(scale(pos - c.stop))
+		return timeLess(c.time, scaleBy(pos-c.stop, ar))
 	}
-	return 1, scale(c.stop-pos) + c.time
+	return 1, scaleBy(c.stop-pos, ar) + c.time
+}
+
+// streamTimeForward is toStreamTimeFull for a positive applied rate, on
+// the three values it reads (see runningTimeForward).
+func streamTimeForward(pos, start, time uint64, appliedRate float64) (int, uint64) {
+	if pos > start {
+		return 1, scaleBy(pos-start, appliedRate) + time
+	}
+	return timeLess(time, scaleBy(start-pos, appliedRate))
+}
+
+// scaleBy multiplies x by the applied rate's magnitude ar, as C does.
+func scaleBy(x uint64, ar float64) uint64 {
+	if ar != 1 {
+		return mulRate(x, ar)
+	}
+	return x
+}
+
+// timeLess returns time - d as a sign and magnitude.
+func timeLess(time, d uint64) (int, uint64) {
+	if d > time {
+		return -1, d - time
+	}
+	return 1, time - d
 }
 
 // toStreamTime is gst_segment_to_stream_time on guint64 values.
@@ -457,9 +487,19 @@ func (s *Segment) ToStreamTimeFull(pos time.Duration) (time.Duration, bool) {
 //
 // Mirrors gst_segment_to_stream_time (gst/gstsegment.c:521).
 func (s *Segment) ToStreamTime(pos time.Duration) (time.Duration, bool) {
-	c := s.c()
-	st := c.toStreamTime(toC(pos))
-	return fromC(st), st != cNone
+	p, start, stop, tm := toC(pos), toC(s.Start), toC(s.Stop), toC(s.Time)
+	if !(s.AppliedRate > 0) || p == cNone || tm == cNone {
+		c := s.c()
+		st := c.toStreamTime(p)
+		return fromC(st), st != cNone
+	}
+	if p < start || (stop != cNone && p > stop) {
+		return ClockTimeNone, false
+	}
+	if sign, st := streamTimeForward(p, start, tm, s.AppliedRate); sign == 1 {
+		return fromC(st), st != cNone
+	}
+	return ClockTimeNone, false
 }
 
 // positionFromStreamTimeFull is gst_segment_position_from_stream_time_full
@@ -666,7 +706,7 @@ func (s *Segment) PositionFromRunningTime(rt time.Duration) (time.Duration, bool
 //
 // Mirrors gst_segment_clip (gst/gstsegment.c:896).
 func (s *Segment) Clip(start, stop time.Duration) (cstart, cstop time.Duration, ok bool) {
-	c := s.c()
+	c := struct{ start, stop uint64 }{toC(s.Start), toC(s.Stop)} // all Clip reads
 	cs, ce := toC(start), toC(stop)
 	if c.stop != cNone && cs != cNone && (cs > c.stop || (c.start != c.stop && cs == c.stop)) {
 		return ClockTimeNone, ClockTimeNone, false
