@@ -28,6 +28,32 @@ func BenchmarkPadPush(b *testing.B) {
 	}
 }
 
+// BenchmarkPadPushRef pushes one buffer over and over, a reference each
+// time: Pad.Push and the sink pad's stream lock without the buffer pool's
+// acquire and release, which BenchmarkPadPush includes.
+func BenchmarkPadPushRef(b *testing.B) {
+	sink := NewPad("sink", PadSink)
+	sink.SetChainFunc(func(_ *Pad, _ Element, buf *Buffer) FlowReturn { buf.Unref(); return FlowOK })
+	newTestElement("sink", sink)
+	src := NewPad("src", PadSrc)
+	newTestElement("src", src)
+	if err := src.Link(sink); err != nil {
+		b.Fatal(err)
+	}
+	src.SetActive(true)
+	sink.SetActive(true)
+	src.PushEvent(NewStreamStartEvent("bench"))
+	src.PushEvent(NewSegmentEvent(NewSegment()))
+	buf := NewBuffer(1024)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if ret := src.Push(buf.Ref()); ret != FlowOK {
+			b.Fatal(ret)
+		}
+	}
+}
+
 // BenchmarkPadPushChain pushes through a chain of three forwarding
 // elements, as data crosses elements in a pipeline.
 func BenchmarkPadPushChain(b *testing.B) {
