@@ -72,7 +72,7 @@ type BaseSink struct {
 	cfg   atomic.Pointer[sinkSettings]
 	qosOn atomic.Bool // qos
 
-	// Buffers rendered and dropped since PAUSED, written by the streaming
+	// Buffers rendered and dropped (Stats), written by the streaming
 	// goroutine with mu held; Stats reads them without a lock. The QoS
 	// counts (priv->rendered, priv->dropped) restart at each QoS reset:
 	// they are the totals less the totals at the reset, kept under mu.

@@ -93,7 +93,7 @@ type Pad struct {
 
 	streamLock *StreamLock
 
-	mu            sync.Mutex // the object lock: every field below but lastFlow
+	mu            sync.Mutex // the object lock: every field below but lastFlow and eosNow (atomics); fast is written under it
 	parent        Element
 	peer          *Pad
 	mode          PadMode
