@@ -2,10 +2,10 @@ package gstmini
 
 import "testing"
 
-// BenchmarkPadPush pushes pool buffers through one link into a chain
-// function that releases them: the cost of Pad.Push with its locks and
-// checks. It allocates nothing per buffer.
-func BenchmarkPadPush(b *testing.B) {
+// benchLink returns an active source pad, past stream-start and segment,
+// linked to a sink pad whose chain function releases each buffer.
+func benchLink(b *testing.B) *Pad {
+	b.Helper()
 	sink := NewPad("sink", PadSink)
 	sink.SetChainFunc(func(_ *Pad, _ Element, buf *Buffer) FlowReturn { buf.Unref(); return FlowOK })
 	newTestElement("sink", sink)
@@ -18,6 +18,14 @@ func BenchmarkPadPush(b *testing.B) {
 	sink.SetActive(true)
 	src.PushEvent(NewStreamStartEvent("bench"))
 	src.PushEvent(NewSegmentEvent(NewSegment()))
+	return src
+}
+
+// BenchmarkPadPush pushes pool buffers through one link into a chain
+// function that releases them: the cost of Pad.Push with its locks and
+// checks. It allocates nothing per buffer.
+func BenchmarkPadPush(b *testing.B) {
+	src := benchLink(b)
 	pool := NewBufferPool(1024)
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -32,18 +40,7 @@ func BenchmarkPadPush(b *testing.B) {
 // time: Pad.Push and the sink pad's stream lock without the buffer pool's
 // acquire and release, which BenchmarkPadPush includes.
 func BenchmarkPadPushRef(b *testing.B) {
-	sink := NewPad("sink", PadSink)
-	sink.SetChainFunc(func(_ *Pad, _ Element, buf *Buffer) FlowReturn { buf.Unref(); return FlowOK })
-	newTestElement("sink", sink)
-	src := NewPad("src", PadSrc)
-	newTestElement("src", src)
-	if err := src.Link(sink); err != nil {
-		b.Fatal(err)
-	}
-	src.SetActive(true)
-	sink.SetActive(true)
-	src.PushEvent(NewStreamStartEvent("bench"))
-	src.PushEvent(NewSegmentEvent(NewSegment()))
+	src := benchLink(b)
 	buf := NewBuffer(1024)
 	b.ReportAllocs()
 	b.ResetTimer()
