@@ -385,7 +385,10 @@ func (s *Segment) ToRunningTimeFull(pos time.Duration) (time.Duration, bool) {
 // Mirrors gst_segment_to_running_time (gst/gstsegment.c:840).
 func (s *Segment) ToRunningTime(pos time.Duration) (time.Duration, bool) {
 	p, start, stop := toC(pos), toC(s.Start), toC(s.Stop)
-	if !(s.Rate > 0) || p == cNone { // not "<= 0": a NaN rate takes the backward formula, as in C
+	if p == cNone { // after the stop, or -1 in the full conversion: NONE either way
+		return ClockTimeNone, false
+	}
+	if !(s.Rate > 0) { // not "<= 0": a NaN rate takes the backward formula, as in C
 		c := s.c()
 		rt := c.toRunningTime(p)
 		return fromC(rt), rt != cNone
@@ -488,7 +491,10 @@ func (s *Segment) ToStreamTimeFull(pos time.Duration) (time.Duration, bool) {
 // Mirrors gst_segment_to_stream_time (gst/gstsegment.c:521).
 func (s *Segment) ToStreamTime(pos time.Duration) (time.Duration, bool) {
 	p, start, stop, tm := toC(pos), toC(s.Start), toC(s.Stop), toC(s.Time)
-	if !(s.AppliedRate > 0) || p == cNone || tm == cNone {
+	if p == cNone { // as in ToRunningTime
+		return ClockTimeNone, false
+	}
+	if !(s.AppliedRate > 0) || tm == cNone {
 		c := s.c()
 		st := c.toStreamTime(p)
 		return fromC(st), st != cNone

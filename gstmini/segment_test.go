@@ -825,3 +825,23 @@ func TestSegmentStringPrintsANegativeOffsetWithASign(t *testing.T) {
 	s.Offset = -500 * time.Millisecond
 	assert.Contains(t, s.String(), "offset=-0:00:00.500000000")
 }
+
+func TestSegmentConversionsOfNoneAreNoneForEveryRate(t *testing.T) {
+	// gst_segment_to_running_time and gst_segment_to_stream_time return -1
+	// for position -1 whatever the segment: it lies after any stop, and the
+	// _full conversions refuse it before looking at the rate.
+	for _, rate := range []float64{1, 2, -1, math.NaN()} {
+		s := timeSegment(func(s *Segment) { s.Rate, s.AppliedRate, s.Stop = rate, rate, 10 * time.Second })
+		rt, ok := s.ToRunningTime(none)
+		assert.False(t, ok, "rate %v: ToRunningTime(NONE) must fail", rate)
+		assert.Equal(t, none, rt, "rate %v: ToRunningTime(NONE)", rate)
+		st, ok := s.ToStreamTime(none)
+		assert.False(t, ok, "rate %v: ToStreamTime(NONE) must fail", rate)
+		assert.Equal(t, none, st, "rate %v: ToStreamTime(NONE)", rate)
+		s.Stop = none
+		_, ok = s.ToRunningTime(none)
+		assert.False(t, ok, "rate %v, no stop: ToRunningTime(NONE) must fail", rate)
+		_, ok = s.ToStreamTime(none)
+		assert.False(t, ok, "rate %v, no stop: ToStreamTime(NONE) must fail", rate)
+	}
+}
