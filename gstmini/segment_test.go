@@ -831,7 +831,7 @@ func TestSegmentConversionsOfNoneAreNoneForEveryRate(t *testing.T) {
 	// for position -1 whatever the segment: it lies after any stop, and the
 	// _full conversions refuse it before looking at the rate.
 	for _, rate := range []float64{1, 2, -1, math.NaN()} {
-		s := timeSegment(func(s *Segment) { s.Rate, s.AppliedRate, s.Stop = rate, rate, 10 * time.Second })
+		s := timeSegment(func(s *Segment) { s.Rate, s.AppliedRate, s.Stop = rate, rate, 10*time.Second })
 		rt, ok := s.ToRunningTime(none)
 		assert.False(t, ok, "rate %v: ToRunningTime(NONE) must fail", rate)
 		assert.Equal(t, none, rt, "rate %v: ToRunningTime(NONE)", rate)
