@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gstmini/workbook/gstmini"
@@ -128,7 +129,7 @@ type FakeSrc struct {
 	waiter  clockWaiter
 	dumpOut io.Writer // where dump=true writes; os.Stdout
 
-	mu             sync.Mutex // every field below
+	mu             sync.Mutex // the properties below, down to firstSync; setters republish them in making
 	sizeType       FakeSrcSizeType
 	sizeMin        int64
 	sizeMax        int64
@@ -142,12 +143,41 @@ type FakeSrc struct {
 	dump           bool
 	format         gstmini.Format
 	handoff        func(buf *gstmini.Buffer)
-	pool           *gstmini.BufferPool
-	poolSize       int
-	bytesSent      uint64
-	patternByte    byte
 	firstSync      bool          // the next synced buffer of a live source sets tsOffset
 	tsOffset       time.Duration // running time of the first synced buffer minus its timestamp
+
+	// making is what create reads of the properties: one atomic load per
+	// buffer instead of a lock section.
+	making atomic.Pointer[fakeSrcMaking]
+
+	// Owned by the streaming goroutine; start resets them before it runs.
+	pool        *gstmini.BufferPool
+	poolSize    int
+	bytesSent   uint64
+	patternByte byte
+}
+
+// fakeSrcMaking is what create needs of the properties to make a buffer.
+type fakeSrcMaking struct {
+	sizeType         FakeSrcSizeType
+	sizeMin, sizeMax int64
+	fillType         FakeSrcFillType
+	dataRate         int64
+	sync, dump       bool
+	handoff          func(buf *gstmini.Buffer) // nil unless signal-handoffs
+}
+
+// publishLocked makes the properties just written under mu the ones the
+// next buffer is made with.
+func (s *FakeSrc) publishLocked() {
+	m := &fakeSrcMaking{
+		sizeType: s.sizeType, sizeMin: s.sizeMin, sizeMax: s.sizeMax, fillType: s.fillType,
+		dataRate: s.dataRate, sync: s.sync, dump: s.dump,
+	}
+	if s.signalHandoffs {
+		m.handoff = s.handoff
+	}
+	s.making.Store(m)
 }
 
 // NewFakeSrc returns a fakesrc named name in state NULL with GStreamer's
@@ -162,6 +192,7 @@ func NewFakeSrc(name string) *FakeSrc {
 		silent:     true,
 		format:     gstmini.FormatBytes,
 	}
+	s.publishLocked()
 	s.InitBaseSrc(s, name, gstmini.BaseSrcHooks{
 		Create:     s.create,
 		Start:      s.start,
@@ -176,7 +207,7 @@ func NewFakeSrc(name string) *FakeSrc {
 // installProperties installs fakesrc's properties in GStreamer's order
 // (gst_fake_src_class_init, gstfakesrc.c:231).
 func (s *FakeSrc) installProperties() {
-	locked := func(f func()) { s.mu.Lock(); f(); s.mu.Unlock() }
+	locked := func(f func()) { s.mu.Lock(); f(); s.publishLocked(); s.mu.Unlock() }
 	s.InstallProperty(gstmini.EnumProperty("sizetype", "How to determine buffer sizes", "GstFakeSrcSizeType",
 		fakeSrcSizeTypes, FakeSrcSizeEmpty,
 		func() (v any) { locked(func() { v = s.sizeType }); return },
@@ -248,6 +279,7 @@ func (s *FakeSrc) installProperties() {
 func (s *FakeSrc) SetHandoff(f func(buf *gstmini.Buffer)) {
 	s.mu.Lock()
 	s.handoff = f
+	s.publishLocked()
 	s.mu.Unlock()
 }
 
@@ -279,10 +311,9 @@ func (s *FakeSrc) ChangeState(t gstmini.StateChange) gstmini.StateChangeReturn {
 func (s *FakeSrc) start() error {
 	s.mu.Lock()
 	format := s.format
-	s.bytesSent = 0
-	s.patternByte = 0
 	s.firstSync = true
 	s.mu.Unlock()
+	s.bytesSent, s.patternByte = 0, 0
 	s.SetFormat(format)
 	// BaseSrc never calls UnlockStop after the Unlock of the last
 	// deactivation (gst_base_src_stop, gstbasesrc.c:3734, does): clear it here.
@@ -293,24 +324,19 @@ func (s *FakeSrc) start() error {
 // create is the Create hook (gst_fake_src_create, gstfakesrc.c:794), on the
 // streaming goroutine, followed by the clock wait of sync=true.
 func (s *FakeSrc) create(offset uint64, _ int) (*gstmini.Buffer, gstmini.FlowReturn) {
-	s.mu.Lock()
-	size, capacity := s.sizeLocked()
+	m := s.making.Load()
+	size, capacity := m.size()
 	if s.pool == nil || s.poolSize != capacity {
 		s.pool, s.poolSize = gstmini.NewBufferPool(capacity), capacity
 	}
-	pool, fill, dataRate, syncOn := s.pool, s.fillType, s.dataRate, s.sync
-	dump, handoff := s.dump, s.handoff
-	if !s.signalHandoffs {
-		handoff = nil
-	}
+	dataRate, syncOn, handoff := m.dataRate, m.sync, m.handoff
 	bytesSent := s.bytesSent
-	s.bytesSent += uint64(size) // counted here: one lock section per buffer
-	s.mu.Unlock()
+	s.bytesSent += uint64(size)
 
-	buf := pool.Acquire()
+	buf := s.pool.Acquire()
 	buf.Data = buf.Data[:size]
-	s.fill(buf.Data, fill)
-	if dump {
+	s.fill(buf.Data, m.fillType)
+	if m.dump {
 		fmt.Fprint(s.dumpOut, hex.Dump(buf.Data))
 	}
 	buf.Offset = offset
@@ -366,14 +392,14 @@ func (s *FakeSrc) syncOn(clock gstmini.Clock, buf *gstmini.Buffer) bool {
 	})
 }
 
-// sizeLocked returns the next buffer's size (gst_fake_src_get_size,
+// size returns the next buffer's size (gst_fake_src_get_size,
 // gstfakesrc.c:672) and the capacity of the pool it comes from.
-func (s *FakeSrc) sizeLocked() (size, capacity int) {
-	switch s.sizeType {
+func (m *fakeSrcMaking) size() (size, capacity int) {
+	switch m.sizeType {
 	case FakeSrcSizeFixed:
-		return int(s.sizeMax), int(s.sizeMax)
+		return int(m.sizeMax), int(m.sizeMax)
 	case FakeSrcSizeRandom:
-		lo, hi := int(s.sizeMin), int(s.sizeMax)
+		lo, hi := int(m.sizeMin), int(m.sizeMax)
 		if lo >= hi { // g_random_int_range (lo, hi) returns lo
 			return lo, lo
 		}
@@ -396,7 +422,6 @@ func (s *FakeSrc) fill(data []byte, fill FakeSrcFillType) {
 			data[i] = byte(rand.Uint32())
 		}
 	case FakeSrcFillPattern, FakeSrcFillPatternSpan:
-		s.mu.Lock()
 		b := s.patternByte
 		if fill == FakeSrcFillPattern {
 			b = 0
@@ -406,6 +431,5 @@ func (s *FakeSrc) fill(data []byte, fill FakeSrcFillType) {
 			b++
 		}
 		s.patternByte = b
-		s.mu.Unlock()
 	}
 }
