@@ -385,7 +385,7 @@ func (s *Segment) ToRunningTimeFull(pos time.Duration) (time.Duration, bool) {
 // Mirrors gst_segment_to_running_time (gst/gstsegment.c:840).
 func (s *Segment) ToRunningTime(pos time.Duration) (time.Duration, bool) {
 	p, start, stop := toC(pos), toC(s.Start), toC(s.Stop)
-	if p == cNone { // after the stop, or -1 in the full conversion: NONE either way
+	if p == cNone { // -1 in C: past any stop, and refused by the _full conversion
 		return ClockTimeNone, false
 	}
 	if !(s.Rate > 0) { // not "<= 0": a NaN rate takes the backward formula, as in C

@@ -19,10 +19,9 @@ var launchLines = []struct{ name, line string }{
 }
 
 // BenchmarkLaunch plays each launch line in-process with b.N buffers, as
-// `gstmini-launch -q` would: ns/op is the cost of one buffer, start-up and
-// state changes included: the per-buffer figure of scripts/bench.sh without
-// process start-up, and a CPU profile of the launch lines
-// (-cpuprofile) for pprof.
+// `gstmini-launch -q` would, state changes included: ns/op is the cost of a
+// buffer as scripts/bench.sh measures it, less the process start-up. With
+// -cpuprofile it profiles the real launch lines.
 func BenchmarkLaunch(b *testing.B) {
 	for _, tc := range launchLines {
 		b.Run(tc.name, func(b *testing.B) {

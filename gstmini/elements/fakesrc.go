@@ -129,7 +129,7 @@ type FakeSrc struct {
 	waiter  clockWaiter
 	dumpOut io.Writer // where dump=true writes; os.Stdout
 
-	mu             sync.Mutex // the properties below, down to firstSync; setters republish them in making
+	mu             sync.Mutex // the fields below, down to tsOffset; the setters republish making
 	sizeType       FakeSrcSizeType
 	sizeMin        int64
 	sizeMax        int64
