@@ -207,46 +207,47 @@ func NewFakeSrc(name string) *FakeSrc {
 // installProperties installs fakesrc's properties in GStreamer's order
 // (gst_fake_src_class_init, gstfakesrc.c:231).
 func (s *FakeSrc) installProperties() {
-	locked := func(f func()) { s.mu.Lock(); f(); s.publishLocked(); s.mu.Unlock() }
+	locked := func(f func()) { s.mu.Lock(); f(); s.mu.Unlock() }
+	set := func(f func()) { s.mu.Lock(); f(); s.publishLocked(); s.mu.Unlock() }
 	s.InstallProperty(gstmini.EnumProperty("sizetype", "How to determine buffer sizes", "GstFakeSrcSizeType",
 		fakeSrcSizeTypes, FakeSrcSizeEmpty,
 		func() (v any) { locked(func() { v = s.sizeType }); return },
-		func(v int) { locked(func() { s.sizeType = FakeSrcSizeType(v) }) }))
+		func(v int) { set(func() { s.sizeType = FakeSrcSizeType(v) }) }))
 	s.InstallProperty(gstmini.IntProperty("sizemin", "Minimum buffer size", "gint", 0, math.MaxInt32, 0,
 		func() (v int64) { locked(func() { v = s.sizeMin }); return },
-		func(v int64) { locked(func() { s.sizeMin = v }) }))
+		func(v int64) { set(func() { s.sizeMin = v }) }))
 	s.InstallProperty(gstmini.IntProperty("sizemax", "Maximum buffer size", "gint", 0, math.MaxInt32, DefaultFakeSrcSizeMax,
 		func() (v int64) { locked(func() { v = s.sizeMax }); return },
-		func(v int64) { locked(func() { s.sizeMax = v }) }))
+		func(v int64) { set(func() { s.sizeMax = v }) }))
 	s.InstallProperty(gstmini.IntProperty("parentsize", "Size of parent buffer for sub-buffered allocation", "gint",
 		0, math.MaxInt32, DefaultFakeSrcParentSize,
 		func() (v int64) { locked(func() { v = s.parentSize }); return },
-		func(v int64) { locked(func() { s.parentSize = v }) }))
+		func(v int64) { set(func() { s.parentSize = v }) }))
 	// GStreamer's pspec says "zero" but gst_fake_src_init sets "nothing";
 	// Default reports what a new element has.
 	s.InstallProperty(gstmini.EnumProperty("filltype", "How to fill the buffer, if at all", "GstFakeSrcFillType",
 		fakeSrcFillTypes, FakeSrcFillNothing,
 		func() (v any) { locked(func() { v = s.fillType }); return },
-		func(v int) { locked(func() { s.fillType = FakeSrcFillType(v) }) }))
+		func(v int) { set(func() { s.fillType = FakeSrcFillType(v) }) }))
 	s.InstallProperty(gstmini.IntProperty("datarate", "Timestamps buffers with number of bytes per second (0 = none)", "gint",
 		0, math.MaxInt32, 0,
 		func() (v int64) { locked(func() { v = s.dataRate }); return },
-		func(v int64) { locked(func() { s.dataRate = v }) }))
+		func(v int64) { set(func() { s.dataRate = v }) }))
 	s.InstallProperty(gstmini.BoolProperty("sync", "Sync to the clock to the datarate", false,
 		func() (v bool) { locked(func() { v = s.sync }); return },
-		func(v bool) { locked(func() { s.sync = v }) }))
+		func(v bool) { set(func() { s.sync = v }) }))
 	s.InstallProperty(gstmini.StringProperty("pattern", "Set the pattern (unused)", "",
 		func() (v string) { locked(func() { v = s.pattern }); return },
-		func(v string) { locked(func() { s.pattern = v }) }))
+		func(v string) { set(func() { s.pattern = v }) }))
 	s.InstallProperty(gstmini.BoolProperty("silent", "Don't produce last_message events", true,
 		func() (v bool) { locked(func() { v = s.silent }); return },
-		func(v bool) { locked(func() { s.silent = v }) }))
+		func(v bool) { set(func() { s.silent = v }) }))
 	s.InstallProperty(gstmini.BoolProperty("signal-handoffs", "Send a signal before pushing the buffer", false,
 		func() (v bool) { locked(func() { v = s.signalHandoffs }); return },
-		func(v bool) { locked(func() { s.signalHandoffs = v }) }))
+		func(v bool) { set(func() { s.signalHandoffs = v }) }))
 	s.InstallProperty(gstmini.BoolProperty("dump", "Dump buffer contents to stdout", false,
 		func() (v bool) { locked(func() { v = s.dump }); return },
-		func(v bool) { locked(func() { s.dump = v }) }))
+		func(v bool) { set(func() { s.dump = v }) }))
 	push := gstmini.BoolProperty("can-activate-push", "Can activate in push mode", true,
 		func() bool { return true }, func(bool) {})
 	push.Check = func(v any) error {
@@ -261,7 +262,7 @@ func (s *FakeSrc) installProperties() {
 	format := gstmini.EnumProperty("format", "The format of the segment events", "GstFormat",
 		formatValues, gstmini.FormatBytes,
 		func() (v any) { locked(func() { v = s.format }); return },
-		func(v int) { locked(func() { s.format = gstmini.Format(v) }) })
+		func(v int) { set(func() { s.format = gstmini.Format(v) }) })
 	format.Check = func(v any) error {
 		if f := gstmini.Format(v.(int)); f != gstmini.FormatBytes && f != gstmini.FormatTime {
 			return fmt.Errorf("gstmini's BaseSrc keeps bytes and time segments only")
