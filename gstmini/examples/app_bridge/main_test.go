@@ -18,20 +18,29 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 const ms = time.Millisecond
 
-// runInBubble runs app_bridge at 10 fps for duration with 125 ms of work
+// runInBubble runs app_bridge at 10 fps for duration with 130 ms of work
 // per frame in a synctest bubble, where the SystemClock follows virtual
-// time: frames are made at exactly 0, 100, 200 ms... and, once the
-// pipeline's latency is configured, rendered 20 ms later (a live sink adds
-// its 20 ms processing-deadline to the latency); a consumer that is behind
-// pulls at exactly 0, 125, 250 ms... No two events share an instant, so
-// the numbers are exact.
+// time: frames are made and rendered at exactly 0, 100, 200 ms... and a
+// consumer that is behind pulls at exactly 0, 130, 260 ms...
+//
+// The sink's processing-deadline is 0, so its latency is 0 before and
+// after the pipeline redistributes it. With the default 20 ms, frame 0
+// would be rendered at 0 or at 20 ms depending on whether Run's goroutine
+// handles the sink's LATENCY message (posted when it prerolls frame 0)
+// before the sink's clock wait for that frame: a race in GStreamer too,
+// where the application redistributes latency on its own thread. No two
+// events that could be ordered either way share an instant in the first
+// 3 s, so the numbers are exact.
 func runInBubble(t *testing.T, mode string, duration time.Duration, out io.Writer) Report {
 	t.Helper()
 	cfg := demo.DefaultConfig()
 	cfg.FPS, cfg.Duration, cfg.Quiet = 10, duration, true
 	cfg.JSON = out != io.Discard
-	p, err := Build(cfg, Settings{Mode: mode, Work: 125 * ms}, gstmini.NewSystemClock())
+	p, err := Build(cfg, Settings{Mode: mode, Work: 130 * ms}, gstmini.NewSystemClock())
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Sink.SetProperty("processing-deadline", time.Duration(0)); err != nil {
 		t.Fatal(err)
 	}
 	ctx := t.Context()
@@ -49,16 +58,15 @@ func runInBubble(t *testing.T, mode string, duration time.Duration, out io.Write
 	return r
 }
 
-// TestAppBridge_Latest: max-buffers=1 drop=true. Frame 0 renders at 0,
-// frame n > 0 at 100n + 20 ms; the consumer pulls at 0 (frame 0), 125 (1),
-// 250 (2), 375 (3), 500 (4), 625 (6: 6 replaced 5 at 620), 750 (7), 875
-// (8), 1000 (9): 9 pulled, 1 dropped, latency 0, 25, 50, 75, 100, 25, 50,
-// 75, 100 ms.
+// TestAppBridge_Latest: max-buffers=1 drop=true. Frame n renders at 100n
+// ms; the consumer pulls at 0 (frame 0), 130 (1), 260 (2), 390 (3), 520 (5:
+// 5 replaced 4 at 500), 650 (6), 780 (7), 910 (9: 9 replaced 8 at 900): 8
+// pulled, 2 dropped, latency 0, 30, 60, 90, 20, 50, 80, 10 ms.
 func TestAppBridge_Latest(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		r := runInBubble(t, "latest", time.Second, io.Discard)
-		want := Report{Mode: "latest", FPS: 10, Work: 125 * ms, Pushed: 10, Pulled: 9, Dropped: 1,
-			AppSrcLevelMax: 1, AppSinkQueueMax: 1, LatencyAvg: 500 * ms / 9, LatencyMax: 100 * ms}
+		want := Report{Mode: "latest", FPS: 10, Work: 130 * ms, Pushed: 10, Pulled: 8, Dropped: 2,
+			AppSrcLevelMax: 1, AppSinkQueueMax: 1, LatencyAvg: 340 * ms / 8, LatencyMax: 90 * ms}
 		if r != want {
 			t.Errorf("latest:\n got %+v\nwant %+v", r, want)
 		}
@@ -75,9 +83,9 @@ func TestAppBridge_EveryFrameCostsLatencyAndBlocksTheProducer(t *testing.T) {
 		if r.Pushed != 30 || r.Pulled != 30 || r.Dropped != 0 {
 			t.Errorf("pushed, pulled, dropped = %d, %d, %d; want 30, 30, 0", r.Pushed, r.Pulled, r.Dropped)
 		}
-		// frame n is pulled at 125n ms: latency 25n ms, 725 ms for frame 29.
-		if r.LatencyMax != 725*ms || r.LatencyAvg != 362500*time.Microsecond {
-			t.Errorf("latency max, avg = %v, %v; want 725ms, 362.5ms (frame n pulled at 125n ms)", r.LatencyMax, r.LatencyAvg)
+		// frame n is pulled at 130n ms: latency 30n ms, 870 ms for frame 29.
+		if r.LatencyMax != 870*ms || r.LatencyAvg != 435*ms {
+			t.Errorf("latency max, avg = %v, %v; want 870ms, 435ms (frame n pulled at 130n ms)", r.LatencyMax, r.LatencyAvg)
 		}
 		if r.PushWaitTotal == 0 || r.AppSrcLevelMax != 2 || r.AppSinkQueueMax != 2 {
 			t.Errorf("push wait total %v, appsrc level max %d, appsink queue max %d; want > 0, 2, 2 (back-pressure reached the producer)",
@@ -94,9 +102,9 @@ func TestAppBridge_UnboundedGrowsTheQueue(t *testing.T) {
 		if r.Pushed != 30 || r.Pulled != 30 || r.Dropped != 0 || r.PushWaitTotal != 0 {
 			t.Errorf("pushed, pulled, dropped, push wait = %d, %d, %d, %v; want 30, 30, 0, 0", r.Pushed, r.Pulled, r.Dropped, r.PushWaitTotal)
 		}
-		// At the pull of frame 23 (2875 ms) frames 0-28 were rendered: 6 wait.
-		if r.LatencyMax != 725*ms || r.AppSinkQueueMax != 6 {
-			t.Errorf("latency max %v, appsink queue max %d; want 725ms and 6 (every holds at most 2)", r.LatencyMax, r.AppSinkQueueMax)
+		// At the pull of frame 22 (2860 ms) frames 0-28 were rendered: 7 wait.
+		if r.LatencyMax != 870*ms || r.AppSinkQueueMax != 7 {
+			t.Errorf("latency max %v, appsink queue max %d; want 870ms and 7 (every holds at most 2)", r.LatencyMax, r.AppSinkQueueMax)
 		}
 	})
 }
