@@ -834,6 +834,13 @@ func (s *BaseSink) performQoS(dropped bool) {
 // sink needs preroll, give the first buffer to Preroll, commit the async
 // state change, and wait until PLAYING or a flush. Called with s.mu held.
 func (s *BaseSink) doPreroll(buf *Buffer) FlowReturn {
+	if !s.needPreroll { // every buffer in PLAYING: small enough to inline
+		return FlowOK
+	}
+	return s.preroll(buf)
+}
+
+func (s *BaseSink) preroll(buf *Buffer) FlowReturn {
 	for s.needPreroll {
 		if s.callPreroll && buf != nil {
 			if s.hooks.Preroll != nil {
