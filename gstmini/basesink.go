@@ -582,21 +582,17 @@ func (s *BaseSink) syncTimes(buf *Buffer, ev *Event) (sstart, sstop, rstart, rst
 	} else {
 		seg.Position = cstart
 	}
-	sstart, okStart := seg.ToStreamTime(cstart)
-	if !okStart {
-		sstart = ClockTimeNone
+	// The conversions give ClockTimeNone when they fail, and for an
+	// unknown position (no timestamp, no duration, an open segment end):
+	// that one needs no call.
+	sstart, sstop, rstart, rstop = ClockTimeNone, ClockTimeNone, ClockTimeNone, ClockTimeNone
+	if cstart != ClockTimeNone {
+		sstart, _ = seg.ToStreamTime(cstart)
+		rstart, _ = seg.ToRunningTime(cstart)
 	}
-	sstop, okStop := seg.ToStreamTime(cstop)
-	if !okStop {
-		sstop = ClockTimeNone
-	}
-	rstart, okR := seg.ToRunningTime(cstart)
-	if !okR {
-		rstart = ClockTimeNone
-	}
-	rstop, okR2 := seg.ToRunningTime(cstop)
-	if !okR2 {
-		rstop = ClockTimeNone
+	if cstop != ClockTimeNone {
+		sstop, _ = seg.ToStreamTime(cstop)
+		rstop, _ = seg.ToRunningTime(cstop)
 	}
 	// Reverse playback syncs on the clipped stop: the running times swap,
 	// the stream times do not (gstbasesink.c:2207).
