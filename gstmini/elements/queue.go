@@ -460,21 +460,33 @@ func (q *Queue) applyBufferLocked(buf *gstmini.Buffer, seg *gstmini.Segment, sin
 	if gstmini.IsValidTime(buf.Duration) && gstmini.IsValidTime(ts) {
 		ts += buf.Duration
 	}
-	seg.Position = ts
-	q.taint(sink)
+	// The side's running time depends on its segment and position only: a
+	// position that did not move (buffers without timestamps or
+	// durations) leaves it as it is.
+	if ts != seg.Position {
+		seg.Position = ts
+		q.taint(sink)
+	}
 	q.updateTimeLevelLocked()
 }
 
 // ---- queueing (gst_queue_locked_*) ----
 
+// signalAddLocked and signalDelLocked are GST_QUEUE_SIGNAL_ADD and
+// GST_QUEUE_SIGNAL_DEL: wake the goroutine waiting for data or for room.
+// Each condition has one waiter at most (the streaming task; the chain or
+// event under the sink pad's stream lock), so the first signal clears the
+// flag: the items that move before the woken waiter runs signal nothing.
 func (q *Queue) signalAddLocked() {
 	if q.waitingAdd {
+		q.waitingAdd = false
 		q.itemAdd.Signal()
 	}
 }
 
 func (q *Queue) signalDelLocked() {
 	if q.waitingDel {
+		q.waitingDel = false
 		q.itemDel.Signal()
 	}
 }
