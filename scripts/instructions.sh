@@ -8,6 +8,12 @@
 #   bash scripts/instructions.sh                         # ./gstmini's benchmarks, N=100000
 #   bash scripts/instructions.sh ./gstmini 'PadPush$'    # one package, a benchmark pattern
 #   BENCH_N=200000 bash scripts/instructions.sh
+#   bash scripts/instructions.sh --launch 'fakesrc num-buffers=N ! queue ! fakesink sync=false'
+#
+# With --launch it counts the instructions per buffer of gstmini-launch
+# playing the line (N is replaced by BENCH_N and by twice that), state
+# changes, bus and every streaming goroutine included: under GOMAXPROCS=1
+# the goroutines take turns on one thread, which callgrind follows.
 #
 # Needs valgrind (Debian package valgrind). The test binaries are built
 # with CGO_ENABLED=0 and run with GOMAXPROCS=1 and asynchronous preemption
@@ -36,6 +42,24 @@ ir() { # binary benchmark count → total instructions
 	fi
 	echo "$total"
 }
+
+if [ "$pkgs" = "--launch" ]; then
+	[ "$pattern" != "." ] || { echo "instructions: --launch needs a launch line with N for the buffer count" >&2; exit 1; }
+	bin="$tmp/gstmini-launch"
+	CGO_ENABLED=0 go build -o "$bin" ./cmd/gstmini-launch
+	launch_ir() { # buffer count → total instructions
+		rm -f "$tmp/cg.out"
+		# shellcheck disable=SC2046 # the line is split into words, as a shell would
+		GODEBUG=asyncpreemptoff=1 GOMAXPROCS=1 valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.out" \
+			"$bin" -q $(sed "s/\bN\b/$1/g" <<<"$pattern") >/dev/null 2>"$tmp/vg.err" ||
+			{ echo "instructions: gstmini-launch failed: $(tail -n 3 "$tmp/vg.err")" >&2; exit 1; }
+		awk '/^(summary|totals):/ { print $2; exit }' "$tmp/cg.out"
+	}
+	one="$(launch_ir "$n")"
+	two="$(launch_ir "$((2 * n))")"
+	echo "$pattern: $(( (two - one) / n )) instructions a buffer"
+	exit 0
+fi
 
 echo "| Benchmark | instructions/op |"
 echo "|---|---:|"
