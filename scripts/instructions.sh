@@ -11,9 +11,10 @@
 #   bash scripts/instructions.sh --launch 'fakesrc num-buffers=N ! queue ! fakesink sync=false'
 #
 # With --launch it counts the instructions per buffer of gstmini-launch
-# playing the line (N is replaced by BENCH_N and by twice that), state
-# changes, bus and every streaming goroutine included: under GOMAXPROCS=1
-# the goroutines take turns on one thread, which callgrind follows.
+# playing the line, state changes, bus and every streaming goroutine
+# included: under GOMAXPROCS=1 the goroutines take turns on one thread,
+# which callgrind follows. N is replaced by BENCH_N and by twice that; the
+# line is split at spaces (no quoted values).
 #
 # Needs valgrind (Debian package valgrind). The test binaries are built
 # with CGO_ENABLED=0 and run with GOMAXPROCS=1 and asynchronous preemption
@@ -49,7 +50,7 @@ if [ "$pkgs" = "--launch" ]; then
 	CGO_ENABLED=0 go build -o "$bin" ./cmd/gstmini-launch
 	launch_ir() { # buffer count → total instructions
 		rm -f "$tmp/cg.out"
-		# shellcheck disable=SC2046 # the line is split into words, as a shell would
+		# shellcheck disable=SC2046 # split at spaces into words: no quoting inside the line
 		GODEBUG=asyncpreemptoff=1 GOMAXPROCS=1 valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.out" \
 			"$bin" -q $(sed "s/\bN\b/$1/g" <<<"$pattern") >/dev/null 2>"$tmp/vg.err" ||
 			{ echo "instructions: gstmini-launch failed: $(tail -n 3 "$tmp/vg.err")" >&2; exit 1; }
