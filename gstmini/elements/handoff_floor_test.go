@@ -104,6 +104,9 @@ func BenchmarkQueueHandoffFloor(b *testing.B) {
 				n := 0
 				for range b.N {
 					it := r.pop()
+					if it == nil { // an empty slot handed out: the ring lost an item
+						continue
+					}
 					n++
 					if pooled {
 						r.mu.Lock()
@@ -123,7 +126,7 @@ func BenchmarkQueueHandoffFloor(b *testing.B) {
 				}
 			}
 			if n := <-received; n != b.N {
-				b.Fatalf("the consumer received %d items of %d", n, b.N)
+				b.Fatalf("the consumer received %d items of %d pushed; the rest came out of the ring as empty slots", n, b.N)
 			}
 		})
 	}

@@ -474,9 +474,10 @@ func (q *Queue) applyBufferLocked(buf *gstmini.Buffer, seg *gstmini.Segment, sin
 
 // signalAddLocked and signalDelLocked are GST_QUEUE_SIGNAL_ADD and
 // GST_QUEUE_SIGNAL_DEL: wake the goroutine waiting for data or for room.
-// Each condition has one waiter at most (the streaming task; the chain or
-// event under the sink pad's stream lock), so the first signal clears the
-// flag: the items that move before the woken waiter runs signal nothing.
+// Each condition has one waiter at most (for data, the streaming task; for
+// room, the chain, under the sink pad's stream lock), so the first signal
+// clears the flag: the items that move before the woken waiter runs signal
+// nothing.
 func (q *Queue) signalAddLocked() {
 	if q.waitingAdd {
 		q.waitingAdd = false
