@@ -684,7 +684,7 @@ full:
 		if !q.silent {
 			q.emitOverrunLocked()
 			if q.srcresult != gstmini.FlowOK {
-				return q.refuseLocked(buf, q.srcresult)
+				return q.refuseWaitingLocked(buf)
 			}
 			if !q.isFilledLocked() { // the callback may have raised a limit
 				break
@@ -708,18 +708,13 @@ full:
 				q.itemDel.Wait()
 				q.waitingDel = false
 				if q.srcresult != gstmini.FlowOK {
-					if q.srcresult == gstmini.FlowFlushing {
-						// A flush or shutdown came while buf waited for
-						// room: it discards buf with the queued buffers.
-						q.dropped++
-					}
-					return q.refuseLocked(buf, q.srcresult)
+					return q.refuseWaitingLocked(buf)
 				}
 			}
 			if !q.silent {
 				q.emitLocked(q.signals.Running)
 				if q.srcresult != gstmini.FlowOK {
-					return q.refuseLocked(buf, q.srcresult)
+					return q.refuseWaitingLocked(buf)
 				}
 			}
 		}
@@ -732,6 +727,18 @@ full:
 	q.enqueueBufferLocked(buf)
 	q.mu.Unlock()
 	return gstmini.FlowOK
+}
+
+// refuseWaitingLocked is refuseLocked with the queue's result for a buffer
+// that was waiting for room: in the overrun notification, the wait itself
+// or the running notification after it, each with the lock released. A
+// flush or shutdown that came meanwhile discards it with the queued
+// buffers, so it counts as dropped wherever in the wait the flush found it.
+func (q *Queue) refuseWaitingLocked(buf *gstmini.Buffer) gstmini.FlowReturn {
+	if q.srcresult == gstmini.FlowFlushing {
+		q.dropped++
+	}
+	return q.refuseLocked(buf, q.srcresult)
 }
 
 // refuseLocked unlocks, drops buf and returns ret.
